@@ -18,6 +18,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 ## Build the rendered book into _build/html, executing every chapter (strict: warnings are errors).
 book: $(STAMP)
+	rm -rf _build/html   # Sphinx keeps stale static files; executions stay cached in _build/.jupyter_cache
 	$(BIN)/jupyter-book build --all . -W -n --keep-going
 
 ## Run the whole test suite: library tests, every notebook under nbval, the strict book build.

@@ -1,0 +1,221 @@
+"""The rendered book works in a real browser with no network: math, images, widgets.
+
+Serves `_build/html` (built by the `book_build` fixture) on 127.0.0.1 and opens every page
+of the table of contents in Debian's Chromium, driven by Playwright. A full-page screenshot
+of every page goes to `_build/screenshots/` for a person to review.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from test_book_build import toc_files
+
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    # Without these Chromium phones home at start-up; on a closed network that floods it
+    # with failing requests, and offline readers should see none.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Console lines that are known and harmless. Each needs a reason.
+HARMLESS_CONSOLE = [
+    # pydata-sphinx-theme on a first visit, before a colour mode is stored: it falls back
+    # to "auto" itself.
+    "Got invalid theme mode",
+    # The html-manager validates the saved widget state with ajv, whose strict mode notes
+    # that the ipywidgets schema uses a union type; the state still validates.
+    "strict mode: use allowUnionTypes",
+]
+
+
+def find_chromium() -> str | None:
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        if path := shutil.which(name):
+            return path
+    return None
+
+
+@pytest.fixture(scope="module")
+def chromium_path():
+    path = find_chromium()
+    if path is None:
+        message = (
+            "Chromium is not installed, so the browser test cannot run. On Debian or Ubuntu: "
+            "`sudo apt-get install chromium` (the Playwright Python package is already in "
+            "requirements.txt; no browser download is needed)."
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="module")
+def site(book_build):
+    """The built book served on 127.0.0.1 at a free port; yields the base URL."""
+    assert book_build.returncode == 0, "the book build failed: see test_strict_book_build"
+    handler = functools.partial(QuietHandler, directory=str(book_build.html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest's output for failures
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+class PageVisit:
+    """One page opened in a fresh context, with everything it requested and complained of."""
+
+    def __init__(self, browser, url: str):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.requests: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        self.console: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on(
+            "console",
+            lambda m: self.console.append(m.text) if m.type in ("error", "warning") else None,
+        )
+        self.page.goto(url, wait_until="load")
+        self.wait_for_math()
+        self.wait_for_widgets()
+
+    def wait_for_math(self):
+        has_math = self.page.evaluate("document.querySelectorAll('.math').length > 0")
+        if has_math:
+            self.page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
+            self.page.evaluate("MathJax.startup.promise")
+
+    def wait_for_widgets(self):
+        n_views = self.page.evaluate(
+            "document.querySelectorAll('script[type=\"application/vnd.jupyter.widget-view+json\"]').length"
+        )
+        if n_views:
+            self.page.wait_for_function(
+                f"document.querySelectorAll('.jupyter-widgets.widget-container, .jupyter-widgets.widget-inline-hbox, .jupyter-widgets.widget-box').length >= {n_views}",
+                timeout=20_000,
+            )
+            self.page.evaluate("MathJax.startup.promise")  # typesetting of HTMLMath widgets
+        self.n_views = n_views
+
+    def close(self):
+        self.context.close()
+
+
+def page_names():
+    return [name for name in toc_files()]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", page_names())
+def test_page_renders_offline(browser, site, name):
+    visit = PageVisit(browser, f"{site}/{name}.html")
+    page = visit.page
+    try:
+        outside = [url for url in visit.requests if not url.startswith(site) and not url.startswith("data:")]
+        assert not outside, f"requests that leave 127.0.0.1: {outside}"
+        assert not visit.failed, f"failed requests: {visit.failed}"
+        assert not visit.errors, f"uncaught page errors: {visit.errors}"
+        unexpected = [line for line in visit.console if not any(ok in line for ok in HARMLESS_CONSOLE)]
+        assert not unexpected, f"console errors/warnings: {unexpected}"
+
+        # Math: every math element Sphinx wrote is typeset by MathJax, and none is left raw.
+        n_math, n_typeset = page.evaluate(
+            """() => {
+                const math = [...document.querySelectorAll('span.math, div.math')];
+                return [math.length, math.filter(m => m.querySelector('mjx-container')).length];
+            }"""
+        )
+        assert n_typeset == n_math, f"{n_math - n_typeset} of {n_math} math elements not typeset"
+        raw = page.evaluate(
+            "[...document.querySelectorAll('.widget-htmlmath-content')].filter(e => e.textContent.includes('$$')).length"
+        )
+        assert raw == 0, "math inside a widget was left untypeset"
+
+        # Images: every <img> loaded and has a size.
+        broken = page.evaluate(
+            "[...document.images].filter(i => !i.complete || i.naturalWidth === 0).map(i => i.src)"
+        )
+        assert not broken, f"images that did not load: {broken}"
+
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{Path(name).name}.png"), full_page=True)
+    finally:
+        visit.close()
+
+
+def visible_step(page) -> int:
+    return int(page.get_attribute(".derivation-stepper .derivation-step", "data-step"))
+
+
+def pages_with(css_class: str) -> list[str]:
+    """Pages of the built book whose saved widgets include `css_class`."""
+    html = ROOT / "_build" / "html"
+    return [n for n in page_names() if css_class in (html / f"{n}.html").read_text(errors="ignore")]
+
+
+@pytest.mark.slow
+def test_derivation_stepper_steps_on_keys_clicks_and_play(browser, site, book_build):
+    names = pages_with("derivation-stepper")
+    assert names, "no page shows a derivation stepper"
+    visit = PageVisit(browser, f"{site}/{names[0]}.html")
+    page = visit.page
+    try:
+        assert visible_step(page) == 1
+        handle = page.locator(".derivation-stepper .noUi-handle").first
+        handle.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("document.querySelector('.derivation-stepper .derivation-step').dataset.step === '2'")
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function("document.querySelector('.derivation-stepper .derivation-step').dataset.step === '1'")
+        # Clicks on the counter's arrows are previous/next; typing a number jumps there.
+        counter = page.locator(".derivation-stepper input[type=number]").first
+        counter.fill("3")
+        counter.press("Enter")
+        page.wait_for_function("document.querySelector('.derivation-stepper .derivation-step').dataset.step === '3'")
+        # A click on the far left of the slider's track goes back to the first step.
+        track = page.locator(".derivation-stepper .noUi-target").first
+        box = track.bounding_box()
+        page.mouse.click(box["x"] + 1, box["y"] + box["height"] / 2)
+        page.wait_for_function("document.querySelector('.derivation-stepper .derivation-step').dataset.step === '1'")
+        # Play advances by itself.
+        page.locator(".derivation-stepper .widget-play button").first.click()
+        page.wait_for_function(
+            "document.querySelector('.derivation-stepper .derivation-step').dataset.step !== '1'", timeout=15_000
+        )
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()
