@@ -1,0 +1,285 @@
+"""Checkers for the exercises of chapter 1, Markov decision processes.
+
+Each checker takes your answer (a number, an array, a transition list or a function) and
+returns a `Feedback`; none of them raises, whatever it is given.
+"""
+
+from __future__ import annotations
+
+import functools
+import numbers
+
+import numpy as np
+
+from course_lib.exercises import (
+    _Wrong,
+    as_array,
+    as_number,
+    call_learner,
+    checker,
+    close,
+    need_answer,
+    right,
+)
+from course_lib.mdp import OPTIMAL_P_RIGHT, ShortCorridor, policy_evaluation
+from course_lib.returns import discounted_returns
+
+# --- Exercise: returns-to-go by hand -------------------------------------------------------
+
+HAND_REWARDS = (1.0, 0.0, 2.0, -1.0)
+HAND_GAMMA = 0.5
+
+
+@checker
+def check_returns_by_hand(answer):
+    """`answer`: the returns-to-go (G_0, G_1, G_2, G_3) of HAND_REWARDS with HAND_GAMMA."""
+    rew = np.array(HAND_REWARDS)
+    got = as_array(answer, "the four returns-to-go [G_0, G_1, G_2, G_3]", shape=(rew.size,))
+    want = discounted_returns(rew, HAND_GAMMA)
+    if close(got, want):
+        return right(f"G = {want.tolist()}. G_0 is the return R(tau) of the whole episode.")
+    if close(got, want[::-1]):
+        raise _Wrong("these are the right numbers in reverse order: G_0 comes first.")
+    if close(got, np.cumsum(rew[::-1])[::-1]):
+        raise _Wrong(
+            f"you added the rewards without discounting: multiply by gamma = {HAND_GAMMA} per step."
+        )
+    if close(got, HAND_GAMMA * want):
+        raise _Wrong("every value is gamma times too small: r_t itself is not discounted in G_t.")
+    if close(got[-1], want[-1]):
+        raise _Wrong("G_3 is right; now work backwards from it with G_t = r_t + gamma * G_{t+1}.")
+    raise _Wrong(f"G_t = r_t + gamma * G_{{t+1}} with G_4 = 0. Start from G_3 = r_3 = {want[-1]}.")
+
+
+# --- Exercise: your own returns_to_go ------------------------------------------------------
+
+
+def _fmt(x: np.ndarray) -> str:
+    """A short, readable form of an array for a message: [1.0, 0.5, ...]."""
+    return np.array2string(np.asarray(x), separator=", ", threshold=6, precision=4)
+
+
+def _returns_cases() -> list[tuple[str, np.ndarray, float]]:
+    """Episodes to test a learner's `returns_to_go` on: (description, rew, gamma)."""
+    rng = np.random.default_rng(1)
+    pong_like = np.zeros(300)  # sparse +-1 rewards, one per rally, as in Pong
+    pong_like[rng.choice(300, size=6, replace=False)] = rng.choice([-1.0, 1.0], size=6)
+    return [
+        ("three rewards of 1", np.array([1.0, 1.0, 1.0]), 0.5),
+        ("a reward only at the end", np.array([0.0, 0.0, 0.0, 1.0]), 0.9),
+        ("the short corridor's episode of 5 steps", -np.ones(5), 1.0),
+        ("gamma = 0 (only the immediate reward counts)", np.array([3.0, -2.0, 5.0]), 0.0),
+        ("a one-step episode", np.array([7.0]), 0.99),
+        ("random rewards", rng.normal(size=20), 0.8),
+        ("a Pong-like episode of 300 steps", pong_like, 0.99),
+        ("an empty episode (T = 0)", np.zeros(0), 0.9),
+    ]
+
+
+@checker
+def check_returns_to_go(returns_to_go):
+    """`returns_to_go(rew, gamma)`: a function that returns G_t for every t, shape (T,)."""
+    need_answer(returns_to_go, "your function returns_to_go")
+    if not callable(returns_to_go):
+        raise _Wrong(
+            "pass the function itself, check_returns_to_go(returns_to_go), not the result of "
+            f"calling it (got {type(returns_to_go).__name__})."
+        )
+    for what, rew, gamma in _returns_cases():
+        given = rew.copy()
+        out = call_learner(returns_to_go, given, gamma, what="your returns_to_go")
+        if out is None:
+            raise _Wrong(
+                "replace the ... in the body of returns_to_go with code that returns the array "
+                f"of G_t (it returned None on {what}; check that it ends with `return`)."
+            )
+        call = f"returns_to_go({_fmt(rew)}, gamma={gamma})"
+        got = as_array(out, f"the result of {call}", shape=rew.shape)
+        if not np.array_equal(given, rew):
+            raise _Wrong(
+                "returns_to_go changed the rewards array it was given: work on a new array "
+                "(np.zeros_like(rew), or rew.copy()) so the caller's data stays intact."
+            )
+        want = discounted_returns(rew, gamma)
+        if close(got, want):
+            continue
+        if close(got, np.cumsum(rew[::-1])[::-1]) and gamma != 1.0:
+            hint = "this is the undiscounted sum: multiply G_{t+1} by gamma."
+        elif close(got, np.cumsum(rew)):
+            hint = "this is a running sum from the start; G_t sums the rewards from t to the end."
+        elif close(got[::-1], want):
+            hint = "these are the right values in reverse order: index t should hold G_t."
+        else:
+            hint = "walk backwards: G_{T-1} = r_{T-1}, then G_t = r_t + gamma * G_{t+1}."
+        raise _Wrong(f"on {what}, {call} gave {_fmt(got)}, expected {_fmt(want)}: {hint}")
+    return right(
+        f"your returns_to_go agrees with discounted_returns on {len(_returns_cases())} episodes."
+    )
+
+
+# --- Exercise: probability of a corridor trajectory ----------------------------------------
+
+TRAJ_P_RIGHT = 0.6
+# States s_0..s_T and actions a_0..a_{T-1} (0 = LEFT, 1 = RIGHT) of one corridor episode.
+TRAJ_OBS = (0, 0, 1, 0, 1, 2, 3)
+TRAJ_ACT = (0, 1, 1, 1, 0, 1)
+
+
+@checker
+def check_trajectory_probability(answer):
+    """`answer`: P(tau | p) of the trajectory TRAJ_OBS / TRAJ_ACT when P(RIGHT) = TRAJ_P_RIGHT."""
+    got = as_number(answer, "the probability of the trajectory")
+    p = TRAJ_P_RIGHT
+    n_right = sum(TRAJ_ACT)
+    n_left = len(TRAJ_ACT) - n_right
+    want = p**n_right * (1 - p) ** n_left
+    if not 0.0 <= got <= 1.0:
+        raise _Wrong(f"a probability lies between 0 and 1, got {got}.")
+    if np.isclose(got, want, rtol=1e-4, atol=0.0):
+        return right(
+            f"P(tau) = p^{n_right} (1 - p)^{n_left} = {want:.6f}. The start state and the "
+            "transitions are certain, so only the policy's choices contribute."
+        )
+    if np.isclose(got, p ** len(TRAJ_ACT), rtol=1e-4):
+        raise _Wrong(
+            f"you used p for every action, but {n_left} of the actions are LEFT, chosen with 1 - p."
+        )
+    if np.isclose(got, (1 - p) ** n_right * p**n_left, rtol=1e-4):
+        raise _Wrong("p and 1 - p are swapped: p is the probability of RIGHT (action 1).")
+    if np.isclose(got, 1.0):
+        raise _Wrong(
+            "the transitions are deterministic, but the policy is not: each action was "
+            "chosen with probability p or 1 - p."
+        )
+    raise _Wrong(
+        "multiply rho_0(s_0), then pi(a_t | s_t) * p(s_{t+1} | s_t, a_t) for each of the "
+        f"{len(TRAJ_ACT)} steps; here rho_0(0) = 1 and every transition has probability 1."
+    )
+
+
+# --- Exercise: a slippery corridor's transition entry --------------------------------------
+
+SLIP = 0.2  # probability that an action has no effect and the agent stays where it is
+
+
+@checker
+def check_slippery_entry(answer):
+    """`answer`: P[2][RIGHT] of the slippery corridor, a list of 4-tuples like P[s][a]."""
+    what = "a list of (probability, next_state, reward, terminated) tuples"
+    if answer is None or answer is Ellipsis:
+        raise _Wrong(f"replace the ... (or None) with {what}, then run the cell again.")
+    if isinstance(answer, tuple) and len(answer) == 4 and isinstance(answer[0], numbers.Real):
+        raise _Wrong("that is a single tuple; P[s][a] is a list of them, one per possible outcome.")
+    if not isinstance(answer, (list, tuple)):
+        raise _Wrong(f"expected {what}, got {type(answer).__name__}.")
+    outcomes = {}
+    for entry in answer:
+        if not isinstance(entry, (list, tuple)) or len(entry) != 4:
+            raise _Wrong(
+                f"each entry must be a 4-tuple (probability, next_state, reward, terminated), "
+                f"got {entry!r}."
+            )
+        prob, s_next, rew, done = entry
+        prob = as_number(prob, "each probability")
+        rew = as_number(rew, "each reward")
+        if (
+            isinstance(s_next, bool)
+            or not isinstance(s_next, numbers.Integral)
+            or s_next not in range(4)
+        ):
+            raise _Wrong(f"next_state must be a state index 0, 1, 2 or 3, got {s_next!r}.")
+        if not isinstance(done, (bool, np.bool_)):
+            raise _Wrong(f"terminated must be True or False, got {done!r}.")
+        key = (int(s_next), rew, bool(done))
+        outcomes[key] = outcomes.get(key, 0.0) + prob  # the same outcome listed twice adds up
+    total = sum(outcomes.values())
+    if not np.isclose(total, 1.0):
+        raise _Wrong(
+            f"the probabilities of the outcomes must add up to 1, they add up to {total:g}."
+        )
+    by_state = {}
+    for (s_next, _rew, _done), prob in outcomes.items():
+        by_state[s_next] = by_state.get(s_next, 0.0) + prob
+    if set(by_state) != {2, 3}:
+        raise _Wrong(
+            f"RIGHT in state 2 leads to the goal (3) or, if it slips, stays in 2; your list "
+            f"reaches states {sorted(by_state)}."
+        )
+    if not np.isclose(by_state[3], 1 - SLIP):
+        raise _Wrong(
+            f"the move succeeds with probability 1 - {SLIP} = {1 - SLIP:g}, got {by_state[3]:g}."
+        )
+    for (s_next, rew, done), _ in outcomes.items():
+        if rew != -1.0:
+            raise _Wrong(
+                f"every step costs -1, the step into the goal included; the outcome into state "
+                f"{s_next} has reward {rew:g}."
+            )
+        if done != (s_next == 3):
+            raise _Wrong(
+                "terminated is True exactly when the next state is the goal (3); check the "
+                f"outcome into state {s_next}."
+            )
+    return right(f"P[2][RIGHT] = [({1 - SLIP:g}, 3, -1.0, True), ({SLIP:g}, 2, -1.0, False)].")
+
+
+# --- Exercise: the best probability of RIGHT when the future is discounted ----------------
+
+BEST_P_GAMMA = 0.9
+
+
+def _corridor_start_value(p: float, gamma: float) -> float:
+    """v(s_0) of the short corridor under P(RIGHT) = p in every state, discounted by gamma."""
+    return float(policy_evaluation(_CORRIDOR.P, np.tile([1.0 - p, p], (4, 1)), gamma)[0])
+
+
+@functools.lru_cache(maxsize=8)
+def _best_p(gamma: float) -> float:
+    """The p that maximises v(s_0), by golden-section search (v has a single maximum in p)."""
+    lo, hi = 1e-3, 1.0 - 1e-3
+    ratio = (np.sqrt(5.0) - 1.0) / 2.0
+    for _ in range(80):  # each step keeps 62% of the interval: 80 steps reach ~1e-17
+        a, b = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+        if _corridor_start_value(a, gamma) < _corridor_start_value(b, gamma):
+            lo = a
+        else:
+            hi = b
+    return (lo + hi) / 2.0
+
+
+_CORRIDOR = ShortCorridor()
+
+
+@checker
+def check_best_p_discounted(answer):
+    """`answer`: the P(RIGHT) that maximises v(s_0) when gamma = BEST_P_GAMMA, to 3 decimals."""
+    got = as_number(answer, "the best probability of RIGHT")
+    gamma = BEST_P_GAMMA
+    best_p = _best_p(gamma)
+    best_v = _corridor_start_value(best_p, gamma)
+    if got < 0.0 and np.isclose(got, best_v, atol=0.05):
+        raise _Wrong("that is the best value v(s_0), not the probability p that achieves it.")
+    if not 0.0 < got < 1.0:
+        raise _Wrong(
+            "p is a probability strictly between 0 and 1 (at 0 or 1 the agent never reaches "
+            f"the goal), got {got}."
+        )
+    if abs(got - best_p) <= 1e-3:
+        return right(
+            f"with gamma = {gamma:g} the best p is {best_p:.4f} (v(s_0) = {best_v:.4f}), a "
+            f"little more than 2 - sqrt(2) = {OPTIMAL_P_RIGHT:.4f} without discounting. Still a "
+            "coin toss, but a different coin: gamma is part of the objective."
+        )
+    if abs(got - OPTIMAL_P_RIGHT) <= 1e-3:
+        raise _Wrong(
+            "2 - sqrt(2) is the best p without discounting (gamma = 1). Evaluate the policies "
+            f"with gamma = {gamma:g}, e.g. policy_evaluation(env.P, policy, gamma={gamma:g})."
+        )
+    v = _corridor_start_value(got, gamma)
+    direction = "larger" if got < best_p else "smaller"
+    if abs(got - best_p) <= 0.01:
+        raise _Wrong(
+            f"close: v(s_0) = {v:.5f} at p = {got:g}, but the best p is a little {direction}; "
+            "use a finer grid of p (steps of 0.001 or less)."
+        )
+    raise _Wrong(f"at p = {got:g}, v(s_0) = {v:.3f}; a {direction} p does better.")
