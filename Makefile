@@ -19,6 +19,9 @@ $(STAMP): requirements.txt pyproject.toml
 ## Build the rendered book into _build/html, executing every chapter (strict: warnings are errors).
 book: $(STAMP)
 	rm -rf _build/html   # Sphinx keeps stale static files; executions stay cached in _build/.jupyter_cache
+	@# The execution cache is keyed on the notebooks' code only: drop it when course_lib changed.
+	@if [ -d _build/.jupyter_cache ] && [ -n "$$(find course_lib -name '*.py' -newer _build/.jupyter_cache)" ]; then \
+		echo "course_lib changed: re-executing every chapter"; rm -rf _build/.jupyter_cache; fi
 	$(BIN)/jupyter-book build --all . -W -n --keep-going
 
 ## Run the whole test suite: library tests, every notebook under nbval, the strict book build.

@@ -27,6 +27,13 @@ def book_build() -> BookBuild:
     # Sphinx does not overwrite static files that already exist in the output, so a stale
     # _build/html could hide a changed asset. The execution cache lives outside it.
     shutil.rmtree(ROOT / "_build" / "html", ignore_errors=True)
+    # The execution cache is keyed on the notebooks' code only, not on course_lib, which
+    # they import: drop it when any library file is newer, so outputs match the code.
+    cache = ROOT / "_build" / ".jupyter_cache"
+    if cache.exists():
+        built = cache.stat().st_mtime
+        if any(p.stat().st_mtime > built for p in (ROOT / "course_lib").rglob("*.py")):
+            shutil.rmtree(cache)
     jupyter_book = shutil.which("jupyter-book", path=str(Path(sys.executable).parent))
     assert jupyter_book, "jupyter-book is not installed next to this Python"
     result = subprocess.run(

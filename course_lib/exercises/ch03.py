@@ -1,0 +1,223 @@
+"""Checkers for the exercises of chapter 3, REINFORCE on a multi-armed bandit.
+
+Each checker takes your answer (an array or a function) and returns a `Feedback`; none of
+them raises, whatever it is given.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from course_lib.bandit_reinforce import exact_gradient
+from course_lib.exercises import _Wrong, as_array, call_learner, checker, close, right
+from course_lib.softmax import policy_probs, score
+
+# --- Exercise: the score by hand -------------------------------------------------------------
+
+# exp(theta) = (1, 2, 5), so pi = (1/8, 2/8, 5/8): fractions you can work with on paper.
+HAND_THETA = (0.0, float(np.log(2.0)), float(np.log(5.0)))
+HAND_ACT = 1
+
+
+@checker
+def check_score_by_hand(answer):
+    """`answer`: grad_theta log pi_theta(HAND_ACT) at theta = HAND_THETA, shape (3,)."""
+    got = as_array(answer, "the score, one number per logit", shape=(3,))
+    pi = policy_probs(HAND_THETA)
+    onehot = np.eye(3)[HAND_ACT]
+    want = onehot - pi
+    if close(got, want):
+        return right(
+            f"the score is onehot({HAND_ACT}) - pi = {np.round(want, 4).tolist()}: arm "
+            f"{HAND_ACT} is pushed up by 1 - pi({HAND_ACT}) = 3/4, the others down by their own "
+            "probability, and the entries add up to zero."
+        )
+    if close(got, -want):
+        raise _Wrong("the sign is flipped: the arm that was pulled gets +(1 - pi(a)), not -(...).")
+    if close(got, pi):
+        raise _Wrong("these are the probabilities pi; the score is onehot(a) minus them.")
+    if close(got, onehot):
+        raise _Wrong(
+            "that is onehot(a) alone; subtract the gradient of log sum_b exp(theta_b), which is pi."
+        )
+    if close(got, onehot - np.array(HAND_THETA)):
+        raise _Wrong(
+            "you subtracted the logits theta; subtract the probabilities pi = softmax(theta)."
+        )
+    if not close(got.sum(), 0.0):
+        raise _Wrong(
+            f"the entries add up to {got.sum():g}, but a score of a softmax always adds up to 0: "
+            "adding a constant to every logit does not change the policy."
+        )
+    raise _Wrong(
+        f"first compute pi = exp(theta) / sum exp(theta) (here exp(theta) = (1, 2, 5)); the "
+        f"score is then onehot({HAND_ACT}) - pi."
+    )
+
+
+# --- Exercise: your own score function -------------------------------------------------------
+
+
+def _score_cases() -> list[tuple[str, np.ndarray, int]]:
+    """(description, theta, act) to test a learner's `my_score(theta, act)` on."""
+    rng = np.random.default_rng(3)
+    return [
+        ("a uniform policy over 4 arms", np.zeros(4), 2),
+        ("the logits of the exercise above", np.array(HAND_THETA), 1),
+        ("two arms", np.array([0.3, -1.2]), 0),
+        ("random logits over 10 arms", rng.normal(size=10), 7),
+        (
+            "logits in the thousands (exp overflows unless you shift them)",
+            np.array([1000.0, 0.0, 999.0]),
+            2,
+        ),
+        ("an arm the policy almost never pulls", np.array([-40.0, 0.0, 0.0]), 0),
+    ]
+
+
+@checker
+def check_score_function(my_score):
+    """`my_score(theta, act)`: grad_theta log pi_theta(act) for logits theta (k,), an int arm."""
+    if not callable(my_score):
+        raise _Wrong(
+            "pass the function itself, check_score_function(my_score), not the result of "
+            f"calling it (got {type(my_score).__name__})."
+        )
+    for what, theta, act in _score_cases():
+        given = theta.copy()
+        out = call_learner(my_score, given, act, what="your my_score")
+        if out is None:
+            raise _Wrong(
+                "my_score returned None: make it return the score array (check the `return`)."
+            )
+        got = np.asarray(out, dtype=float)
+        if got.shape != theta.shape:
+            raise _Wrong(
+                f"on {what}, my_score returned shape {got.shape}; expected {theta.shape}, "
+                "one entry per logit."
+            )
+        if not np.array_equal(given, theta):
+            raise _Wrong("my_score changed the theta it was given: compute on a copy.")
+        want = score(theta, act)
+        if not np.all(np.isfinite(got)):
+            raise _Wrong(
+                f"on {what}, my_score returned NaN or inf. Softmax does not change when you "
+                "subtract the same number from every logit: subtract theta.max() before exp()."
+            )
+        if close(got, want, atol=1e-9):
+            continue
+        call = f"my_score({np.array2string(theta, precision=3, threshold=5)}, {act})"
+        if close(got, -want):
+            hint = "the sign is flipped: onehot(act) - pi, not pi - onehot(act)."
+        elif close(got, np.eye(theta.size)[act]):
+            hint = "you returned onehot(act) only; subtract pi."
+        else:
+            hint = "the score is onehot(act) - softmax(theta)."
+        raise _Wrong(
+            f"on {what}, {call} gave {np.array2string(got, precision=4, threshold=5)}, expected "
+            f"{np.array2string(want, precision=4, threshold=5)}: {hint}"
+        )
+    return right(
+        f"your my_score agrees with the closed form on {len(_score_cases())} cases, "
+        "huge logits included."
+    )
+
+
+# --- Exercise: one REINFORCE step for many runs at once -------------------------------------
+
+
+def _update_cases():
+    """(description, theta (R, k), act (R,), rew (R,), alpha) for a learner's update."""
+    rng = np.random.default_rng(4)
+    cases = []
+    for what, n_runs, k in [
+        ("5 runs, 3 arms", 5, 3),
+        ("4 runs, 4 arms", 4, 4),
+        ("1 run, 2 arms", 1, 2),
+    ]:
+        theta = rng.normal(size=(n_runs, k))
+        act = rng.integers(k, size=n_runs)
+        rew = rng.integers(2, size=n_runs).astype(float)
+        rew[0] = 1.0  # at least one run learns something
+        cases.append((what, theta, act, rew, 0.3))
+    return cases
+
+
+@checker
+def check_reinforce_update(reinforce_update):
+    """`reinforce_update(theta, act, rew, alpha)`: new logits (R, k) after one pull in every run."""
+    if not callable(reinforce_update):
+        raise _Wrong(f"pass the function itself, got {type(reinforce_update).__name__}.")
+    for what, theta, act, rew, alpha in _update_cases():
+        given = theta.copy()
+        out = call_learner(
+            reinforce_update, given, act.copy(), rew.copy(), alpha, what="your reinforce_update"
+        )
+        if out is None:
+            raise _Wrong(
+                "reinforce_update returned None: return the new logits (check the `return`)."
+            )
+        got = as_array(out, f"the new logits on {what}", shape=theta.shape)
+        if not np.array_equal(given, theta):
+            raise _Wrong(
+                "reinforce_update changed the theta it was given: return theta + ..., which makes "
+                "a new array, instead of writing into theta with +=."
+            )
+        step = rew[:, None] * score(theta, act)  # (R, k)
+        want = theta + alpha * step
+        if close(got, want):
+            continue
+        if close(got, theta - alpha * step):
+            hint = "the step goes the wrong way: REINFORCE climbs J, theta + alpha * r * score."
+        elif close(got, theta + step):
+            hint = "the step is missing the step size alpha."
+        elif close(got, theta + alpha * score(theta, act)):
+            hint = (
+                "every run moved as if it had been paid: multiply each run's score by its "
+                "own reward."
+            )
+        elif theta.shape[0] == theta.shape[1] and close(
+            got, theta + alpha * rew[None, :] * score(theta, act)
+        ):
+            hint = "rew scaled the columns, not the rows: with rew of shape (R,), use rew[:, None]."
+        else:
+            hint = (
+                "for every run i: theta[i] + alpha * rew[i] * (onehot(act[i]) - softmax(theta[i]))."
+            )
+        raise _Wrong(f"on {what} the new logits are not right: {hint}")
+    return right("your update agrees with theta + alpha * r * (onehot(a) - pi), run by run.")
+
+
+# --- Exercise: the expected update, with and without a baseline -----------------------------
+
+MEAN_THETA = (0.5, 0.0, -0.5)
+MEAN_PROBS = (0.3, 0.5, 0.9)
+MEAN_BASELINE = 0.6
+
+
+@checker
+def check_expected_update(answer):
+    """`answer`: E[(r - b) grad log pi(a)] at MEAN_THETA, MEAN_PROBS and b = MEAN_BASELINE."""
+    got = as_array(answer, "the expected update, one number per logit", shape=(3,))
+    theta, probs = np.array(MEAN_THETA), np.array(MEAN_PROBS)
+    pi = policy_probs(theta)
+    want = exact_gradient(theta, probs)
+    if close(got, want):
+        return right(
+            f"E[(r - b) score] = {np.round(want, 5).tolist()}, exactly grad J = pi * (p - J): the "
+            f"baseline b = {MEAN_BASELINE} dropped out, because the score has mean zero."
+        )
+    scores = np.eye(3) - pi  # (k, k): row a is the score of arm a
+    if close(got, ((probs - MEAN_BASELINE)[:, None] * scores).sum(axis=0)):
+        raise _Wrong(
+            "you added up the arms' terms without weighting each by how often it is pulled, pi(a)."
+        )
+    if close(got, np.zeros(3)):
+        raise _Wrong(
+            "the baseline's part, -b * sum_a pi(a) (onehot(a) - pi), is zero, but the rewards' "
+            "part is not: the arms pay different amounts."
+        )
+    raise _Wrong(
+        "sum over the arms: pi(a) * (p_a - b) * (onehot(a) - pi), where p_a is the arm's mean "
+        "reward. Compare your result with exact_gradient(theta, probs)."
+    )
