@@ -6,7 +6,7 @@ import ipywidgets as widgets
 import matplotlib
 import numpy as np
 import pytest
-from ipywidgets.embed import embed_data
+from ipywidgets.embed import dependency_state, embed_data
 
 from course_lib.returns import discounted_returns
 from course_lib.widgets_returns import (
@@ -31,9 +31,26 @@ def default_widget():
     return rtg_visualiser()
 
 
+def own_state(widget):
+    """The saved state of `widget`'s models and of the links between them only.
+
+    `embed_data` saves every widget alive in the process (as a notebook page does), so in a
+    test session it also holds other tests' widgets; keep only what belongs to this one.
+    """
+    state = embed_data(views=[widget])["manager_state"]
+    own = dependency_state([widget])
+    ids = set(own)
+    for model_id, model in state["state"].items():
+        if model["model_name"] in ("LinkModel", "DirectionalLinkModel"):
+            ends = {model["state"][end][0].removeprefix("IPY_MODEL_") for end in ("source", "target")}
+            if ends <= ids:
+                own[model_id] = model
+    return {**state, "state": own}
+
+
 @pytest.fixture(scope="module")
 def default_state(default_widget):
-    return embed_data(views=[default_widget])["manager_state"]
+    return own_state(default_widget)
 
 
 def links_in(manager_state):
