@@ -78,7 +78,10 @@ def derivation_stepper(steps: list[Step], title: str = "", interval_ms: int = 30
     ]
     stack = widgets.Stack(pages, selected_index=1, layout=widgets.Layout(min_height="8em"))
     play = widgets.Play(value=1, min=1, max=n, step=1, interval=interval_ms, description="Play")
-    slider = widgets.IntSlider(value=1, min=1, max=n, description="Step", continuous_update=True)
+    # No readout: the counter beside the slider already shows the step number.
+    slider = widgets.IntSlider(
+        value=1, min=1, max=n, description="Step", readout=False, continuous_update=True
+    )
     counter = widgets.BoundedIntText(value=1, min=1, max=n, layout=widgets.Layout(width="5em"))
     widgets.jslink((play, "value"), (slider, "value"))
     widgets.jslink((slider, "value"), (counter, "value"))

@@ -393,6 +393,9 @@ def rtg_visualiser(
         key = (names[path[0]], bool(path[1]), bool(path[2]), gammas[path[3]])
         png = draw(key[0], presets[key[0]], *key[1:])
         images[key] = widgets.Image(value=png, format="png", layout={"max_width": "100%"})
+        # The class names the view's place in the grid, so a browser test can tell which
+        # precomputed view the page shows.
+        images[key].add_class("rtg-view-" + "-".join(str(i) for i in path))
         return images[key]
 
     # The order of the levels is the order of the keys: preset, standardize, reset, gamma.

@@ -219,3 +219,61 @@ def test_derivation_stepper_steps_on_keys_clicks_and_play(browser, site, book_bu
         assert not visit.errors, visit.errors
     finally:
         visit.close()
+
+
+def visible_rtg_view(page) -> str:
+    """The grid position (preset-standardise-reset-gamma) of the view the page shows."""
+    classes = page.get_attribute(".rtg-visualiser img", "class")
+    return next(c for c in classes.split() if c.startswith("rtg-view-")).removeprefix("rtg-view-")
+
+
+@pytest.mark.slow
+def test_return_to_go_visualiser_switches_views(browser, site, book_build):
+    names = pages_with("rtg-visualiser")
+    assert names, "no page shows the return-to-go visualiser"
+    visit = PageVisit(browser, f"{site}/{names[0]}.html")
+    page = visit.page
+    try:
+        assert page.locator(".rtg-visualiser img").count() == 1  # a Stack shows one view
+        start = visible_rtg_view(page).split("-")
+        # The preset: click the second toggle button of the first row.
+        page.locator(".rtg-visualiser .widget-toggle-buttons").first.locator("button").nth(1).click()
+        page.wait_for_function(
+            "document.querySelector('.rtg-visualiser img').className.includes('rtg-view-1-')"
+        )
+        after_preset = visible_rtg_view(page).split("-")
+        assert after_preset[0] == "1" and after_preset[1:] == start[1:]
+        # gamma: one step left on the slider with the keyboard.
+        page.locator(".rtg-visualiser .noUi-handle").first.focus()
+        page.keyboard.press("ArrowLeft")
+        page.wait_for_function(
+            f"!document.querySelector('.rtg-visualiser img').className.includes('rtg-view-{'-'.join(after_preset)}')"
+        )
+        after_gamma = visible_rtg_view(page).split("-")
+        assert after_gamma[:3] == after_preset[:3]
+        assert int(after_gamma[3]) == int(after_preset[3]) - 1
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()
+
+
+@pytest.mark.slow
+def test_bandit_explorer_play_advances(browser, site, book_build):
+    names = pages_with("bandit-explorer")
+    assert names, "no page shows the bandit explorer"
+    visit = PageVisit(browser, f"{site}/{names[0]}.html")
+    page = visit.page
+    try:
+        readout = page.locator(".bandit-explorer .widget-play + .widget-slider .widget-readout, "
+                               ".bandit-explorer .widget-selection-slider .widget-readout").last
+        before = readout.text_content()
+        page.locator(".bandit-explorer .widget-play button").first.click()
+        page.wait_for_function(
+            "(b) => { const r = [...document.querySelectorAll('.bandit-explorer .widget-readout')];"
+            " return r[r.length - 1].textContent !== b; }",
+            arg=before,
+            timeout=15_000,
+        )
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()
