@@ -46,6 +46,10 @@ def check_returns_by_hand(answer):
         )
     if close(got, HAND_GAMMA * want):
         raise _Wrong("every value is gamma times too small: r_t itself is not discounted in G_t.")
+    if close(got, want, rtol=0.0, atol=0.01):
+        raise _Wrong(
+            "nearly: these look rounded. Enter the exact values, e.g. 1.375 rather than 1.38."
+        )
     if close(got[-1], want[-1]):
         raise _Wrong("G_3 is right; now work backwards from it with G_t = r_t + gamma * G_{t+1}.")
     raise _Wrong(f"G_t = r_t + gamma * G_{{t+1}} with G_4 = 0. Start from G_3 = r_3 = {want[-1]}.")
@@ -150,6 +154,11 @@ def check_trajectory_probability(answer):
         raise _Wrong(
             "the transitions are deterministic, but the policy is not: each action was "
             "chosen with probability p or 1 - p."
+        )
+    if np.isclose(got, want, rtol=0.01, atol=0.0):
+        raise _Wrong(
+            f"nearly: {got:g} looks rounded. Give at least four significant digits, or type the "
+            "product itself as a Python expression, with ** for powers."
         )
     raise _Wrong(
         "multiply rho_0(s_0), then pi(a_t | s_t) * p(s_{t+1} | s_t, a_t) for each of the "

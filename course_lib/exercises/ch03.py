@@ -40,6 +40,10 @@ def check_score_by_hand(answer):
         raise _Wrong(
             "that is onehot(a) alone; subtract the gradient of log sum_b exp(theta_b), which is pi."
         )
+    if close(got, want, rtol=0.0, atol=0.01):
+        raise _Wrong(
+            "nearly: these look rounded. Enter exact fractions, e.g. -1/8 rather than -0.13."
+        )
     if close(got, onehot - np.array(HAND_THETA)):
         raise _Wrong(
             "you subtracted the logits theta; subtract the probabilities pi = softmax(theta)."
@@ -90,7 +94,13 @@ def check_score_function(my_score):
             raise _Wrong(
                 "my_score returned None: make it return the score array (check the `return`)."
             )
-        got = np.asarray(out, dtype=float)
+        try:
+            got = np.asarray(out, dtype=float)
+        except (TypeError, ValueError):
+            raise _Wrong(
+                f"on {what}, my_score returned a {type(out).__name__} that is not an array of "
+                f"numbers; return a NumPy array of shape {theta.shape}."
+            ) from None
         if got.shape != theta.shape:
             raise _Wrong(
                 f"on {what}, my_score returned shape {got.shape}; expected {theta.shape}, "
