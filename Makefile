@@ -20,7 +20,7 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	rm -rf _build/html   # Sphinx keeps stale static files; executions stay cached in _build/.jupyter_cache
 	@# The execution cache is keyed on the notebooks' code only: drop it when course_lib changed.
-	@if [ -d _build/.jupyter_cache ] && [ -n "$$(find course_lib -name '*.py' -newer _build/.jupyter_cache)" ]; then \
+	@if [ -f _build/.jupyter_cache/global.db ] && [ -n "$$(find course_lib -name '*.py' -newer _build/.jupyter_cache/global.db)" ]; then \
 		echo "course_lib changed: re-executing every chapter"; rm -rf _build/.jupyter_cache; fi
 	$(BIN)/jupyter-book build --all . -W -n --keep-going
 

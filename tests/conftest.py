@@ -30,8 +30,8 @@ def book_build() -> BookBuild:
     # The execution cache is keyed on the notebooks' code only, not on course_lib, which
     # they import: drop it when any library file is newer, so outputs match the code.
     cache = ROOT / "_build" / ".jupyter_cache"
-    if cache.exists():
-        built = cache.stat().st_mtime
+    if (cache / "global.db").exists():
+        built = (cache / "global.db").stat().st_mtime
         if any(p.stat().st_mtime > built for p in (ROOT / "course_lib").rglob("*.py")):
             shutil.rmtree(cache)
     jupyter_book = shutil.which("jupyter-book", path=str(Path(sys.executable).parent))
