@@ -35,9 +35,9 @@ class BanditHistory:
     """What happened in one run of REINFORCE (or in many: then every field has a leading runs axis).
 
     Attributes:
-        pi: the policy before every pull and after the last, shape (..., T + 1, k).
-        act: the arms pulled, int64, shape (..., T).
-        rew: the rewards received, shape (..., T).
+        pi: the policy before every pull and after the last, shape (..., n_pulls + 1, k).
+        act: the arms pulled, int64, shape (..., n_pulls).
+        rew: the rewards received, shape (..., n_pulls).
         theta: the final logits, shape (..., k).
     """
 
@@ -93,13 +93,13 @@ def reinforce_loop(probs, alpha: float, u_act, u_rew, *, baseline: float = 0.0, 
     Args:
         probs: the arms' pay-off probabilities, shape (k,).
         alpha: the step size, > 0.
-        u_act: uniforms that pick the arm of every pull, shape (T,).
-        u_rew: uniforms that decide every reward, shape (T,).
+        u_act: uniforms that pick the arm of every pull, shape (n_pulls,).
+        u_rew: uniforms that decide every reward, shape (n_pulls,).
         baseline: the constant b subtracted from every reward.
         theta0: the starting logits, shape (k,); zeros (a uniform policy) by default.
 
     Returns:
-        A `BanditHistory` with pi (T + 1, k), act (T,), rew (T,), theta (k,).
+        A `BanditHistory` with pi (n_pulls + 1, k), act (n_pulls,), rew (n_pulls,), theta (k,).
 
     Example:
         >>> hist = reinforce_loop([0.0, 1.0], alpha=1.0, u_act=[0.9], u_rew=[0.5])
@@ -150,12 +150,13 @@ def reinforce_vectorised(probs, alpha: float, u_act, u_rew, *, baseline: float =
     Args:
         probs: the arms' pay-off probabilities, shape (k,).
         alpha: the step size, > 0.
-        u_act, u_rew: uniforms, each shape (n_runs, T).
+        u_act, u_rew: uniforms, each shape (n_runs, n_pulls).
         baseline: the constant b subtracted from every reward.
         theta0: the starting logits, shape (k,) or (n_runs, k); zeros by default.
 
     Returns:
-        A `BanditHistory` with pi (n_runs, T + 1, k), act and rew (n_runs, T), theta (n_runs, k).
+        A `BanditHistory` with pi (n_runs, n_pulls + 1, k), act and rew (n_runs, n_pulls),
+        theta (n_runs, k).
 
     Example:
         >>> hist = reinforce_vectorised([0.0, 1.0], 1.0, [[0.9], [0.1]], [[0.5], [0.5]])
@@ -175,11 +176,11 @@ def reinforce_vectorised(probs, alpha: float, u_act, u_rew, *, baseline: float =
     rew = np.empty((n_runs, n_steps))
     runs = np.arange(n_runs)
     for t in range(n_steps):
-        pi = policy_probs(theta)  # (R, k)
-        a = sample_from_uniform(pi, u_act[:, t])  # (R,)
-        r = (u_rew[:, t] < probs[a]).astype(np.float64)  # (R,)
+        pi = policy_probs(theta)  # (n_runs, k)
+        a = sample_from_uniform(pi, u_act[:, t])  # (n_runs,)
+        r = (u_rew[:, t] < probs[a]).astype(np.float64)  # (n_runs,)
         score = -pi
-        score[runs, a] += 1.0  # (R, k): onehot(a) - pi, row by row
+        score[runs, a] += 1.0  # (n_runs, k): onehot(a) - pi, row by row
         theta += alpha * (r - baseline)[:, None] * score
         pis[:, t], act[:, t], rew[:, t] = pi, a, r
     pis[:, n_steps] = policy_probs(theta)
@@ -215,7 +216,7 @@ def _check_settings(probs, alpha, baseline) -> tuple[np.ndarray, float, float]:
 
 
 def _check_uniforms(u_act, u_rew, *, ndim: int) -> tuple[np.ndarray, np.ndarray]:
-    shape = "(T,)" if ndim == 1 else "(n_runs, T)"
+    shape = "(n_pulls,)" if ndim == 1 else "(n_runs, n_pulls)"
     u_act = as_finite_array("u_act", u_act)
     u_rew = as_finite_array("u_rew", u_rew)
     for name, u in (("u_act", u_act), ("u_rew", u_rew)):

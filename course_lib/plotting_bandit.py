@@ -14,7 +14,7 @@ def plot_mean_std(curves: dict, ax=None, *, ylabel: str = "", hline: float | Non
     The band is clipped to the smallest and largest value among the runs.
 
     Args:
-        curves: label -> array of shape (n_runs, T), one row per run.
+        curves: label -> array of shape (n_runs, n_pulls), one row per run.
         ax: the Axes to draw on; a new figure when None.
         ylabel: the label of the vertical axis.
         hline: draw a dashed horizontal line here (e.g. the best arm's pay-off), or None.
@@ -30,7 +30,7 @@ def plot_mean_std(curves: dict, ax=None, *, ylabel: str = "", hline: float | Non
         (3, 2)
     """
     if not isinstance(curves, dict) or not curves:
-        raise TypeError("curves must be a non-empty dict of label -> array (n_runs, T)")
+        raise TypeError("curves must be a non-empty dict of label -> array (n_runs, n_pulls)")
     arrays = {
         label: as_finite_array(f"curves[{label!r}]", y, ndim=2) for label, y in curves.items()
     }
@@ -38,7 +38,7 @@ def plot_mean_std(curves: dict, ax=None, *, ylabel: str = "", hline: float | Non
         _, ax = plt.subplots(figsize=(6.4, 3.8))
     for i, (label, y) in enumerate(arrays.items()):
         steps = np.arange(y.shape[1])
-        mean, std = y.mean(axis=0), y.std(axis=0)  # (T,), (T,)
+        mean, std = y.mean(axis=0), y.std(axis=0)  # (n_pulls,), (n_pulls,)
         # A skewed spread (most runs near the top, a few stuck far below) would push mean + std
         # past anything any run reached: clip the band to the range of the runs.
         lo = np.maximum(mean - std, y.min(axis=0))
@@ -58,7 +58,8 @@ def plot_policy_probs(pi, probs, ax=None, *, title: str = ""):
     """The policy's probability of each arm against the pull, for one run or the mean of many.
 
     Args:
-        pi: the policy over time, shape (T + 1, k), or (n_runs, T + 1, k) to draw the mean.
+        pi: the policy over time, shape (n_pulls + 1, k), or (n_runs, n_pulls + 1, k) to draw
+            the mean.
         probs: the arms' pay-off probabilities, shape (k,), for the legend.
         ax: the Axes to draw on; a new figure when None.
         title: the title of the plot.
@@ -78,8 +79,8 @@ def plot_policy_probs(pi, probs, ax=None, *, title: str = ""):
         pi = pi.mean(axis=0)
     if pi.ndim != 2 or pi.shape[1] != probs.size:
         raise ValueError(
-            f"pi must have shape (T + 1, k) or (n_runs, T + 1, k) with k = {probs.size}, "
-            f"got {pi.shape}"
+            f"pi must have shape (n_pulls + 1, k) or (n_runs, n_pulls + 1, k) with "
+            f"k = {probs.size}, got {pi.shape}"
         )
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 3.8))

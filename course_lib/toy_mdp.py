@@ -7,7 +7,7 @@ sampler and the exact sums look at them; the estimator in `course_lib.score_func
 never does.
 
 A trajectory is stored as two int arrays of shape (T,): the states s_0 ... s_{T-1} and the
-actions a_0 ... a_{T-1}. The reward r_t = R[s_t, a_t] is a function of them, and the last
+actions a_0 ... a_{T-1}. The reward r_t = reward_table[s_t, a_t] is a function of them, and the last
 state s_T earns nothing, so summing it out changes no probability and no return.
 """
 
@@ -38,7 +38,8 @@ class ToyMDP:
     Attributes:
         rho0: the start-state distribution rho_0(s), shape (n_states,).
         P: the transition probabilities p(s' | s, a), shape (n_states, n_actions, n_states).
-        R: the reward r(s, a) that follows action a in state s, shape (n_states, n_actions).
+        reward_table: the reward r(s, a) that follows action a in state s,
+            shape (n_states, n_actions).
         horizon: T, the number of actions in every episode.
         gamma: the discount factor, in [0, 1].
 
@@ -52,28 +53,29 @@ class ToyMDP:
 
     rho0: np.ndarray
     P: np.ndarray
-    R: np.ndarray
+    reward_table: np.ndarray
     horizon: int
     gamma: float
 
     def __post_init__(self):
         rho0 = _check_distribution("rho0", self.rho0, ndim=1)
         P = _check_distribution("P", self.P, ndim=3)
-        R = as_finite_array("R", self.R, ndim=2)
+        reward_table = as_finite_array("reward_table", self.reward_table, ndim=2)
         n_states = rho0.size
         if P.shape[0] != n_states or P.shape[2] != n_states:
             raise ValueError(
                 f"P must have shape ({n_states}, n_actions, {n_states}), got {P.shape}"
             )
-        if R.shape != P.shape[:2]:
+        if reward_table.shape != P.shape[:2]:
             raise ValueError(
-                f"R must have shape {P.shape[:2]} (n_states, n_actions), got {R.shape}"
+                f"reward_table must have shape {P.shape[:2]} (n_states, n_actions), "
+                f"got {reward_table.shape}"
             )
         if isinstance(self.horizon, bool) or not isinstance(self.horizon, (int, np.integer)):
             raise TypeError(f"horizon must be an int, got {type(self.horizon).__name__}")
         if self.horizon < 1:
             raise ValueError(f"horizon must be at least 1, got {self.horizon}")
-        for name, value in (("rho0", rho0), ("P", P), ("R", R)):
+        for name, value in (("rho0", rho0), ("P", P), ("reward_table", reward_table)):
             value.setflags(write=False)  # a frozen MDP: nobody edits the dynamics in place
             object.__setattr__(self, name, value)
         object.__setattr__(self, "horizon", int(self.horizon))
@@ -98,14 +100,18 @@ def make_toy_mdp(P=None) -> ToyMDP:
     dynamics.
 
     Example:
-        >>> make_toy_mdp().R
+        >>> make_toy_mdp().reward_table
         array([[ 0. , -0.5],
                [ 1. ,  2. ]])
     """
     if P is None:
         P = [[[0.9, 0.1], [0.3, 0.7]], [[0.6, 0.4], [0.2, 0.8]]]
     return ToyMDP(
-        rho0=np.array([0.8, 0.2]), P=P, R=np.array([[0.0, -0.5], [1.0, 2.0]]), horizon=3, gamma=0.9
+        rho0=np.array([0.8, 0.2]),
+        P=P,
+        reward_table=np.array([[0.0, -0.5], [1.0, 2.0]]),
+        horizon=3,
+        gamma=0.9,
     )
 
 
@@ -128,14 +134,14 @@ def enumerate_trajectories(mdp: ToyMDP) -> tuple[np.ndarray, np.ndarray]:
 
 
 def rewards(mdp: ToyMDP, obs, act) -> np.ndarray:
-    """The rewards r_t = R[s_t, a_t] of a batch of trajectories, shape obs.shape.
+    """The rewards r_t = reward_table[s_t, a_t] of a batch of trajectories, shape obs.shape.
 
     Example:
         >>> rewards(make_toy_mdp(), obs=[[0, 1, 1]], act=[[1, 1, 0]])
         array([[-0.5,  2. ,  1. ]])
     """
     obs, act = _check_trajectories(mdp, obs, act)
-    return mdp.R[obs, act]
+    return mdp.reward_table[obs, act]
 
 
 def trajectory_log_prob(mdp: ToyMDP, theta, obs, act) -> np.ndarray:
@@ -190,7 +196,8 @@ def expected_return(mdp: ToyMDP, theta) -> float:
     """J(theta) = sum over all trajectories of P(tau | theta) R(tau), exactly.
 
     Example:
-        >>> one_step = ToyMDP(rho0=[1.0], P=[[[1.0], [1.0]]], R=[[0.0, 1.0]], horizon=1, gamma=1.0)
+        >>> one_step = ToyMDP(rho0=[1.0], P=[[[1.0], [1.0]]], reward_table=[[0.0, 1.0]],
+        ...                   horizon=1, gamma=1.0)
         >>> expected_return(one_step, np.zeros((1, 2)))     # a fair coin between rewards 0 and 1
         0.5
     """
@@ -260,7 +267,7 @@ def sample_trajectories(mdp: ToyMDP, theta, n_episodes: int, rng: np.random.Gene
         act[:, t] = sample_actions(theta, obs[:, t], rng)
         if t + 1 < mdp.horizon:
             obs[:, t + 1] = _sample_rows(mdp.P[obs[:, t], act[:, t]], rng)
-    return obs, act, mdp.R[obs, act]
+    return obs, act, mdp.reward_table[obs, act]
 
 
 def _sample_rows(probs: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -42,10 +42,10 @@ class BanditGrid:
     Attributes:
         probs: the pay-off probabilities of each preset, shape (P, k).
         alphas: the step sizes, shape (A,).
-        pi_mean: the policy averaged over runs after every pull, shape (P, A, T + 1, k).
+        pi_mean: the policy averaged over runs after every pull, shape (P, A, n_pulls + 1, k).
         wrong: the share of runs that give some wrong arm a higher probability than the
-            best arm, shape (P, A, T + 1). A tie (as at the uniform start) is not wrong.
-        frames: the pulls the time control can show, int, shape (F,), from 0 to T.
+            best arm, shape (P, A, n_pulls + 1). A tie (as at the uniform start) is not wrong.
+        frames: the pulls the time control can show, int, shape (F,), from 0 to n_pulls.
     """
 
     probs: np.ndarray
@@ -91,9 +91,10 @@ def learning_grid(
     wrong = np.empty((P, A, n_steps + 1))
     for i, probs in enumerate(presets):
         for j, alpha in enumerate(alphas):
-            pi = reinforce_vectorised(probs, float(alpha), u_act, u_rew).pi  # (R, T + 1, k)
+            hist = reinforce_vectorised(probs, float(alpha), u_act, u_rew)
+            pi = hist.pi  # (n_runs, n_pulls + 1, k)
             pi_mean[i, j] = pi.mean(axis=0)
-            best = pi[..., probs.argmax()]  # (R, T + 1)
+            best = pi[..., probs.argmax()]  # (n_runs, n_pulls + 1)
             wrong[i, j] = (best < pi.max(axis=-1)).mean(axis=0)
     frames = np.unique(np.linspace(0, n_steps, n_frames).round().astype(np.int64))
     return BanditGrid(probs=presets, alphas=alphas, pi_mean=pi_mean, wrong=wrong, frames=frames)
@@ -103,7 +104,7 @@ def curve_svg(pi_mean, width: int = 520, height: int = 190) -> str:
     """An inline SVG line chart of each arm's probability against the pull.
 
     Args:
-        pi_mean: the policy after every pull, shape (T + 1, k).
+        pi_mean: the policy after every pull, shape (n_pulls + 1, k).
         width, height: the size of the chart in pixels.
 
     Example:

@@ -119,6 +119,19 @@ def test_score_function_estimate():
     assert "changed an array" in check_score_function_estimate(mutating).message
 
 
+def test_score_function_estimate_spots_the_duplicate_index_bug():
+    def fancy_index_plus_equals(theta, obs, act, rew, gamma):
+        ep_ret = rew @ gamma ** np.arange(rew.shape[1])
+        pi = np.exp(theta) / np.exp(theta).sum(axis=1, keepdims=True)
+        g = np.zeros_like(theta, dtype=float)
+        for t in range(rew.shape[1]):
+            g[obs[:, t]] += ep_ret[:, None] * (np.eye(theta.shape[1])[act[:, t]] - pi[obs[:, t]])
+        return g / len(rew)
+
+    feedback = check_score_function_estimate(fancy_index_plus_equals)
+    assert not feedback and "np.add.at" in feedback.message, feedback.message
+
+
 def test_gaussian_score_mu():
     want = (GAUSS_ACT - GAUSS_MU) / GAUSS_STD**2
     assert check_gaussian_score_mu(want)

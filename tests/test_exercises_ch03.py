@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from course_lib.exercises import Feedback
+from course_lib.exercises.ch02 import SCORE_ACTION, SCORE_STATE, SCORE_THETA
 from course_lib.exercises.ch03 import (
     HAND_ACT,
     HAND_THETA,
@@ -26,17 +27,19 @@ def softmax(x):
 
 
 def test_score_by_hand_accepts_the_fractions():
-    assert check_score_by_hand([-1 / 8, 3 / 4, -5 / 8])
+    assert check_score_by_hand([7 / 8, -3 / 8, -1 / 2])
 
 
 @pytest.mark.parametrize(
     ("answer", "hint"),
     [
-        ([1 / 8, -3 / 4, 5 / 8], "sign"),
-        ([1 / 8, 2 / 8, 5 / 8], "probabilities"),
-        ([0.0, 1.0, 0.0], "onehot(a) alone"),
+        ([-7 / 8, 3 / 8, 1 / 2], "sign"),
+        ([1 / 8, 3 / 8, 4 / 8], "probabilities"),
+        ([1.0, 0.0, 0.0], "onehot(a) alone"),
+        ([0.88, -0.38, -0.5], "rounded"),
         ([0.1, 0.2, 0.3], "add up"),
         (None, "replace the ..."),
+        (..., "replace the ..."),
         ([1.0, 2.0], "shape"),
     ],
 )
@@ -47,7 +50,12 @@ def test_score_by_hand_explains_mistakes(answer, hint):
 
 
 def test_hand_exercise_uses_the_documented_numbers():
-    assert np.allclose(np.exp(HAND_THETA), [1, 2, 5]) and HAND_ACT == 1
+    assert np.allclose(np.exp(HAND_THETA), [1, 3, 4]) and HAND_ACT == 0
+
+
+def test_hand_exercise_differs_from_chapter_2s():
+    same_logits = np.allclose(HAND_THETA, SCORE_THETA[SCORE_STATE])
+    assert not (same_logits and HAND_ACT == SCORE_ACTION)
 
 
 # --- the score function ---------------------------------------------------------------------
@@ -82,6 +90,8 @@ def in_place_score(theta, act):
         (lambda theta, act: 1 / 0, "ZeroDivisionError"),
         (lambda theta: theta, "TypeError"),
         (good_score(np.zeros(2), 0), "pass the function itself"),
+        (None, "replace the ... (or None) with your my_score function"),
+        (..., "replace the ... (or None) with your my_score function"),
     ],
 )
 def test_score_function_explains_mistakes(fn, hint):
@@ -120,6 +130,9 @@ def columns_update(theta, act, rew, alpha):
         (in_place_update, "changed the theta"),
         (columns_update, "broadcast"),
         (lambda th, a, r, al: th[0], "shape"),
+        (None, "replace the ... (or None) with your reinforce_update function"),
+        (..., "replace the ... (or None) with your reinforce_update function"),
+        (np.zeros((5, 3)), "pass the function itself"),
     ],
 )
 def test_update_explains_mistakes(fn, hint):

@@ -38,13 +38,13 @@ def torch_expected_return(mdp, theta):
     total = torch.zeros((), dtype=torch.float64)
     for obs, act in zip(*enumerate_trajectories(mdp), strict=True):
         prob = torch.tensor(mdp.rho0[obs[0]])
-        ret = 0.0
+        ep_ret = 0.0
         for k in range(mdp.horizon):
             prob = prob * pi[obs[k], act[k]]
             if k + 1 < mdp.horizon:
                 prob = prob * mdp.P[obs[k], act[k], obs[k + 1]]
-            ret += mdp.gamma**k * mdp.R[obs[k], act[k]]
-        total = total + prob * ret
+            ep_ret += mdp.gamma**k * mdp.reward_table[obs[k], act[k]]
+        total = total + prob * ep_ret
     total.backward()
     return total.item(), t.grad.numpy()
 
@@ -137,7 +137,7 @@ def test_mdp_is_read_only():
         ({"rho0": [0.5, 0.6]}, ValueError, "rho0"),
         ({"P": np.ones((2, 2, 2))}, ValueError, "P"),
         ({"P": np.full((2, 2, 3), 1 / 3)}, ValueError, "P must have shape"),
-        ({"R": np.zeros((2, 3))}, ValueError, "R must have shape"),
+        ({"reward_table": np.zeros((2, 3))}, ValueError, "reward_table must have shape"),
         ({"horizon": 0}, ValueError, "horizon"),
         ({"horizon": 2.0}, TypeError, "horizon"),
         ({"gamma": 1.1}, ValueError, "gamma"),
@@ -145,7 +145,13 @@ def test_mdp_is_read_only():
 )
 def test_invalid_mdps_are_rejected(kwargs, error, name):
     base = make_toy_mdp()
-    fields = {"rho0": base.rho0, "P": base.P, "R": base.R, "horizon": 3, "gamma": 0.9}
+    fields = {
+        "rho0": base.rho0,
+        "P": base.P,
+        "reward_table": base.reward_table,
+        "horizon": 3,
+        "gamma": 0.9,
+    }
     with pytest.raises(error, match=name):
         ToyMDP(**{**fields, **kwargs})
 

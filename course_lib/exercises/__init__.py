@@ -103,7 +103,9 @@ def as_array(answer, what: str, shape: tuple[int, ...]) -> np.ndarray:
     try:
         arr = np.asarray(answer, dtype=float)
     except (TypeError, ValueError):
-        raise _Wrong(f"expected {what}, an array of numbers, got {type(answer).__name__}.") from None
+        raise _Wrong(
+            f"expected {what}, an array of numbers, got {type(answer).__name__}."
+        ) from None
     if arr.shape != tuple(shape):
         raise _Wrong(f"expected {what} with shape {tuple(shape)}, got shape {arr.shape}.")
     if not np.all(np.isfinite(arr)):

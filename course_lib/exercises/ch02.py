@@ -143,6 +143,24 @@ def _estimate_cases() -> list[tuple[str, tuple]]:
     return cases
 
 
+def _estimate_dropping_repeats(theta, obs, act, rew, gamma) -> np.ndarray:
+    """The estimate as written with ``g[obs[:, t]] += ...``, the common duplicate-index bug.
+
+    With fancy indexing, ``g[idx] += x`` reads, adds and writes back once per distinct index,
+    so when several trajectories are in the same state at step t only one of them counts.
+    """
+    theta = np.asarray(theta, dtype=float)
+    obs, act, rew = np.asarray(obs), np.asarray(act), np.asarray(rew, dtype=float)
+    n, horizon = rew.shape
+    ep_ret = rew @ gamma ** np.arange(horizon)  # (N,): R(tau_i)
+    pi = softmax_policy.action_probs(theta)  # (n_states, n_actions)
+    g = np.zeros_like(theta)
+    for t in range(horizon):
+        score_t = np.eye(theta.shape[1])[act[:, t]] - pi[obs[:, t]]  # (N, n_actions)
+        g[obs[:, t]] += ep_ret[:, None] * score_t  # the bug: repeated states count once
+    return g / n
+
+
 @checker
 def check_score_function_estimate(estimate):
     """`estimate(theta, obs, act, rew, gamma)`: the plain estimate g_hat, shape theta.shape."""
@@ -175,6 +193,13 @@ def check_score_function_estimate(estimate):
         n, horizon = obs.shape
         if close(got, -want):
             hint = "every sign is flipped: the score is onehot(a) - pi, not pi - onehot(a)."
+        elif close(got, _estimate_dropping_repeats(theta, obs, act, rew, gamma)):
+            hint = (
+                "this is what g[obs[:, t]] += ... gives: when several trajectories are in the "
+                "same state at step t, that line adds only one of them, because fancy-index "
+                "assignment writes each repeated index once. Use np.add.at(g, obs[:, t], ...), "
+                "which adds every one."
+            )
         elif n > 1 and close(got, n * want):
             hint = f"it is N = {n} times too large: average over trajectories, don't sum."
         elif horizon > 1 and close(got, want / horizon):

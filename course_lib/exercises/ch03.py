@@ -6,17 +6,28 @@ them raises, whatever it is given.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 
 from course_lib.bandit_reinforce import exact_gradient
-from course_lib.exercises import _Wrong, as_array, call_learner, checker, close, right
+from course_lib.exercises import (
+    _Wrong,
+    as_array,
+    call_learner,
+    checker,
+    close,
+    need_answer,
+    right,
+)
 from course_lib.softmax import policy_probs, score
 
 # --- Exercise: the score by hand -------------------------------------------------------------
 
-# exp(theta) = (1, 2, 5), so pi = (1/8, 2/8, 5/8): fractions you can work with on paper.
-HAND_THETA = (0.0, float(np.log(2.0)), float(np.log(5.0)))
-HAND_ACT = 1
+# exp(theta) = (1, 3, 4), so pi = (1/8, 3/8, 4/8): fractions you can work with on paper.
+# (Chapter 2's exercise uses (1, 2, 5) and action 1; this one is a different case.)
+HAND_THETA = (0.0, float(np.log(3.0)), float(np.log(4.0)))
+HAND_ACT = 0
 
 
 @checker
@@ -27,10 +38,11 @@ def check_score_by_hand(answer):
     onehot = np.eye(3)[HAND_ACT]
     want = onehot - pi
     if close(got, want):
+        up = Fraction(float(want[HAND_ACT])).limit_denominator(64)
         return right(
             f"the score is onehot({HAND_ACT}) - pi = {np.round(want, 4).tolist()}: arm "
-            f"{HAND_ACT} is pushed up by 1 - pi({HAND_ACT}) = 3/4, the others down by their own "
-            "probability, and the entries add up to zero."
+            f"{HAND_ACT} is pushed up by 1 - pi({HAND_ACT}) = {up}, the others down by their "
+            "own probability, and the entries add up to zero."
         )
     if close(got, -want):
         raise _Wrong("the sign is flipped: the arm that was pulled gets +(1 - pi(a)), not -(...).")
@@ -42,7 +54,7 @@ def check_score_by_hand(answer):
         )
     if close(got, want, rtol=0.0, atol=0.01):
         raise _Wrong(
-            "nearly: these look rounded. Enter exact fractions, e.g. -1/8 rather than -0.13."
+            "nearly: these look rounded. Enter exact fractions, e.g. -3/8 rather than -0.38."
         )
     if close(got, onehot - np.array(HAND_THETA)):
         raise _Wrong(
@@ -54,7 +66,7 @@ def check_score_by_hand(answer):
             "adding a constant to every logit does not change the policy."
         )
     raise _Wrong(
-        f"first compute pi = exp(theta) / sum exp(theta) (here exp(theta) = (1, 2, 5)); the "
+        f"first compute pi = exp(theta) / sum exp(theta) (here exp(theta) = (1, 3, 4)); the "
         f"score is then onehot({HAND_ACT}) - pi."
     )
 
@@ -67,7 +79,7 @@ def _score_cases() -> list[tuple[str, np.ndarray, int]]:
     rng = np.random.default_rng(3)
     return [
         ("a uniform policy over 4 arms", np.zeros(4), 2),
-        ("the logits of the exercise above", np.array(HAND_THETA), 1),
+        ("the logits of the exercise above", np.array(HAND_THETA), HAND_ACT),
         ("two arms", np.array([0.3, -1.2]), 0),
         ("random logits over 10 arms", rng.normal(size=10), 7),
         (
@@ -82,6 +94,7 @@ def _score_cases() -> list[tuple[str, np.ndarray, int]]:
 @checker
 def check_score_function(my_score):
     """`my_score(theta, act)`: grad_theta log pi_theta(act) for logits theta (k,), an int arm."""
+    need_answer(my_score, "your my_score function")
     if not callable(my_score):
         raise _Wrong(
             "pass the function itself, check_score_function(my_score), not the result of "
@@ -137,7 +150,10 @@ def check_score_function(my_score):
 
 
 def _update_cases():
-    """(description, theta (R, k), act (R,), rew (R,), alpha) for a learner's update."""
+    """Cases for a learner's update: (description, theta, act, rew, alpha).
+
+    theta has shape (n_runs, k); act and rew have shape (n_runs,).
+    """
     rng = np.random.default_rng(4)
     cases = []
     for what, n_runs, k in [
@@ -155,9 +171,13 @@ def _update_cases():
 
 @checker
 def check_reinforce_update(reinforce_update):
-    """`reinforce_update(theta, act, rew, alpha)`: new logits (R, k) after one pull in every run."""
+    """`reinforce_update(theta, act, rew, alpha)`: new logits (n_runs, k), one pull in every run."""
+    need_answer(reinforce_update, "your reinforce_update function")
     if not callable(reinforce_update):
-        raise _Wrong(f"pass the function itself, got {type(reinforce_update).__name__}.")
+        raise _Wrong(
+            "pass the function itself, check_reinforce_update(reinforce_update), not the "
+            f"result of calling it (got {type(reinforce_update).__name__})."
+        )
     for what, theta, act, rew, alpha in _update_cases():
         given = theta.copy()
         out = call_learner(
@@ -173,7 +193,7 @@ def check_reinforce_update(reinforce_update):
                 "reinforce_update changed the theta it was given: return theta + ..., which makes "
                 "a new array, instead of writing into theta with +=."
             )
-        step = rew[:, None] * score(theta, act)  # (R, k)
+        step = rew[:, None] * score(theta, act)  # (n_runs, k)
         want = theta + alpha * step
         if close(got, want):
             continue
@@ -189,7 +209,10 @@ def check_reinforce_update(reinforce_update):
         elif theta.shape[0] == theta.shape[1] and close(
             got, theta + alpha * rew[None, :] * score(theta, act)
         ):
-            hint = "rew scaled the columns, not the rows: with rew of shape (R,), use rew[:, None]."
+            hint = (
+                "rew scaled the columns, not the rows: with rew of shape (n_runs,), use "
+                "rew[:, None]."
+            )
         else:
             hint = (
                 "for every run i: theta[i] + alpha * rew[i] * (onehot(act[i]) - softmax(theta[i]))."
