@@ -15,7 +15,9 @@ from __future__ import annotations
 import os
 
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[var] = "1"  # before NumPy loads BLAS: threads fighting over 2 cores distort everything
+    os.environ[var] = (
+        "1"  # set before NumPy loads BLAS: threads fighting over 2 cores distort it all
+    )
 
 import argparse  # noqa: E402
 import re  # noqa: E402
@@ -68,8 +70,12 @@ def trainer_steps_per_s(config: TrainConfig, seconds: float) -> float:
 def reference_steps_per_s(seconds: float, copies: int = 2) -> list[float]:
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     procs = [
-        subprocess.Popen([sys.executable, str(REFERENCE), "--seconds", str(seconds), "--seed", str(i)],
-                         stdout=subprocess.PIPE, text=True, env=env)
+        subprocess.Popen(
+            [sys.executable, str(REFERENCE), "--seconds", str(seconds), "--seed", str(i)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         for i in range(copies)
     ]
     rates = []
@@ -80,15 +86,20 @@ def reference_steps_per_s(seconds: float, copies: int = 2) -> list[float]:
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--n-envs", type=int, default=TrainConfig.n_envs)
     ap.add_argument("--n-threads", type=int, default=TrainConfig.n_threads)
     ap.add_argument("--skip-reference", action="store_true")
     args = ap.parse_args()
     config = TrainConfig(n_envs=args.n_envs, n_threads=args.n_threads)
-    print(f"n_envs={args.n_envs} emulator threads={args.n_threads} BLAS threads=1 "
-          f"seconds={args.seconds:g} cpus={os.cpu_count()} load={os.getloadavg()[0]:.2f}", flush=True)
+    print(
+        f"n_envs={args.n_envs} emulator threads={args.n_threads} BLAS threads=1 "
+        f"seconds={args.seconds:g} cpus={os.cpu_count()} load={os.getloadavg()[0]:.2f}",
+        flush=True,
+    )
     raw = raw_steps_per_s(args.n_envs, args.n_threads, args.seconds)
     print(f"raw AtariVectorEnv, random actions: {raw:7.0f} steps/s", flush=True)
     ours = trainer_steps_per_s(config, args.seconds)
@@ -96,8 +107,10 @@ def main():
     print(f"trainer / raw = {ours / raw:.2f}   (goal >= 0.85)")
     if not args.skip_reference:
         ref = reference_steps_per_s(args.seconds)
-        print(f"2016 reference x2 (1 thread each):  {sum(ref):7.0f} steps/s  "
-              f"({' + '.join(f'{r:.0f}' for r in ref)})")
+        print(
+            f"2016 reference x2 (1 thread each):  {sum(ref):7.0f} steps/s  "
+            f"({' + '.join(f'{r:.0f}' for r in ref)})"
+        )
         print(f"trainer / reference x2 = {ours / sum(ref):.2f}   (goal >= 1.5)")
 
 

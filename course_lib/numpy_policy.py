@@ -5,7 +5,7 @@ The network has no biases, exactly as in Karpathy's 2016 program:
 
     h     = relu(W1 x)                 hidden layer, shape (n_hidden,)
     logit = W2 . h                     one number
-    p     = sigmoid(logit)             the probability of action 1 ("up" in Pong, "right" in CartPole)
+    p     = sigmoid(logit)             P(action 1): "up" in Pong, "right" in CartPole
 
 For a Bernoulli policy the score has a closed form: with y = 1 when action 1 was taken and
 y = 0 otherwise,  d log pi(a | x) / d logit = y - p.  `backward` takes one such weight per

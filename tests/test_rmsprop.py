@@ -74,7 +74,11 @@ def test_state_round_trip_continues_identically(tmp_path):
 
 @pytest.mark.parametrize(
     "kwargs, word",
-    [({"lr": 0.0}, "lr"), ({"lr": 1e-3, "decay": 1.0}, "decay"), ({"lr": 1e-3, "eps": -1.0}, "eps")],
+    [
+        ({"lr": 0.0}, "lr"),
+        ({"lr": 1e-3, "decay": 1.0}, "decay"),
+        ({"lr": 1e-3, "eps": -1.0}, "eps"),
+    ],
 )
 def test_bad_hyperparameters_name_the_argument(kwargs, word):
     with pytest.raises(ValueError, match=word):

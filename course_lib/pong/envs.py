@@ -1,0 +1,67 @@
+"""The Pong environments: ALE/Pong-v5 for playing one game, AtariVectorEnv for training.
+
+Actions are indices into Pong's minimal action set
+[NOOP, FIRE, RIGHT, LEFT, RIGHTFIRE, LEFTFIRE], the same in both: 2 (RIGHT) moves our
+paddle up and 3 (LEFT) moves it down, as in the 2016 code.
+
+`make_vector_env` asks ale-py's vector env for exactly what ALE/Pong-v5 returns: raw RGB
+frames, 4 frames per action with sticky actions (p = 0.25), no max-pooling, no no-op starts,
+no reward clipping, no FIRE on reset, no frame stack. tests/test_pong_envs.py checks this
+frame by frame against ALE/Pong-v5.
+"""
+
+from __future__ import annotations
+
+import ale_py
+import gymnasium as gym
+import numpy as np
+
+gym.register_envs(ale_py)
+
+UP, DOWN = 2, 3  # indices into the minimal action set: RIGHT, LEFT
+PONG_V5 = dict(frameskip=4, repeat_action_probability=0.25, max_num_frames_per_episode=108_000)
+
+
+def make_env(**kwargs) -> gym.Env:
+    """`gym.make("ALE/Pong-v5")`: one game, 210x160x3 RGB frames, sticky actions."""
+    return gym.make("ALE/Pong-v5", **kwargs)
+
+
+def make_vector_env(
+    n_envs: int,
+    *,
+    n_threads: int = 1,
+    max_episode_frames: int = PONG_V5["max_num_frames_per_episode"],
+    repeat_action_probability: float = PONG_V5["repeat_action_probability"],
+) -> ale_py.AtariVectorEnv:
+    """`n_envs` Pong games stepped together by `n_threads` C++ threads, frames as in Pong-v5.
+
+    `step` returns observations of shape (n_envs, 1, 210, 160, 3) uint8. A game that ends is
+    reset in the same step ("SameStep"): the observation returned with terminated or
+    truncated True is already the first frame of the next game.
+    """
+    return ale_py.AtariVectorEnv(
+        "pong",
+        n_envs,
+        num_threads=n_threads,
+        batch_size=0,  # synchronous: every step returns all envs, in order (deterministic)
+        frameskip=PONG_V5["frameskip"],
+        repeat_action_probability=repeat_action_probability,
+        max_num_frames_per_episode=max_episode_frames,
+        autoreset_mode="SameStep",
+        img_height=210,
+        img_width=160,
+        grayscale=False,
+        stack_num=1,
+        maxpool=False,
+        noop_max=0,
+        reward_clipping=False,
+        use_fire_reset=False,
+        episodic_life=False,
+    )
+
+
+def env_seeds(seed: int, segment: int, n_envs: int) -> np.ndarray:
+    """The reset seeds of the `n_envs` games at the start of training segment `segment`."""
+    state = np.random.SeedSequence([seed, 2, segment]).generate_state(n_envs)
+    return (state >> 1).astype(np.int64)  # non-negative 31-bit seeds

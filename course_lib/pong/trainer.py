@@ -1,0 +1,340 @@
+"""The Pong policy-gradient trainer: many games at once, sparse frames, exact resume.
+
+One loop, read top to bottom in `_segment`:
+
+    x_t = prepro(frame_t) - prepro(frame_{t-1})        sparse: ~27 non-zero pixels
+    p_t = P(UP | x_t) for all games at once            one batched forward pass
+    act_t ~ Bernoulli(p_t): UP (2) or DOWN (3)         one uniform number per game
+    ... a game ends -> its episode joins the batch; batch_episodes episodes -> one update:
+    G_t   = discounted_returns(rew, gamma, reset_at_nonzero=True), standardised per batch
+    g_hat = sum_t G_t * grad log pi(act_t | x_t)      sparse backward pass
+    theta <- RMSProp ascent step
+
+Training runs in segments of `checkpoint_steps` agent steps. A segment starts every game from
+a seed derived from (seed, segment) and ends by letting the games in progress finish, one
+last update and a checkpoint. So a checkpoint holds the whole state of the run (weights,
+optimiser, counters, RNG), and `--resume` continues exactly as if the run had not stopped.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+
+from course_lib.numpy_policy import TwoLayerPolicy
+from course_lib.pong import sparse
+from course_lib.pong.checkpoint import load_checkpoint, save_checkpoint
+from course_lib.pong.config import RESUMABLE_CHANGES, TrainConfig
+from course_lib.pong.envs import DOWN, UP, env_seeds, make_vector_env
+from course_lib.pong.prepro import N_PIXELS, foreground_batch
+from course_lib.returns import discounted_returns, standardize
+from course_lib.rmsprop import RMSProp
+
+LOG_FIELDS = (
+    "episode",
+    "reward",
+    "running_reward",
+    "episode_steps",
+    "total_steps",
+    "elapsed_s",
+    "updates",
+)
+
+
+class _Recorder:
+    """One game's episode so far: its sparse inputs, actions and rewards, step by step."""
+
+    def __init__(self):
+        self.pix, self.val, self.counts, self.up, self.rew = [], [], [], [], []
+
+    def add(self, pix, val, up: bool, rew: float):
+        self.pix.append(pix)
+        self.val.append(val)
+        self.counts.append(pix.size)
+        self.up.append(up)
+        self.rew.append(rew)
+
+    def __len__(self):
+        return len(self.rew)
+
+    def finish(self) -> dict:
+        return {
+            "pix": np.concatenate(self.pix).astype(np.int16),  # (n_triples,)
+            "val": np.concatenate(self.val),  # (n_triples,) +-1
+            "counts": np.array(self.counts, dtype=np.int64),  # (T,) triples per step
+            "up": np.array(self.up, dtype=np.float32),  # (T,) y_t = 1 for UP
+            "rew": np.array(self.rew, dtype=np.float64),  # (T,)
+        }
+
+
+class _Group:
+    """A vector env and its games' state between steps."""
+
+    def __init__(self, env, size: int):
+        self.env, self.size = env, size
+        self.index = np.arange(size + 1)
+
+    def start(self, seeds):
+        self.obs, _ = self.env.reset(seed=np.asarray(seeds))
+        self.prev = foreground_batch(self.obs[:, 0])
+        self.fresh = np.ones(self.size, dtype=bool)
+        self.active = np.ones(self.size, dtype=bool)  # games whose episode will be used
+        self.recorders = [_Recorder() for _ in range(self.size)]
+
+
+class Trainer:
+    """Trains a `TwoLayerPolicy` on Pong; state lives in `run_dir` (checkpoint + log.csv).
+
+    Args:
+        config: the settings; ignored (except n_threads) when `resume` is true.
+        run_dir: where checkpoint.npz, rmsprop-*.npz and log.csv live.
+        resume: continue from run_dir/checkpoint.npz instead of starting afresh.
+        n_threads: on resume, override the emulator threads (does not change results).
+    """
+
+    def __init__(self, config: TrainConfig | None, run_dir, *, resume=False, n_threads=None):
+        self.run_dir = Path(run_dir)
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.log_path = self.run_dir / "log.csv"
+        if resume:
+            state, opt_state = load_checkpoint(self.run_dir)
+            saved = TrainConfig.from_json(state["config"])
+            if config is not None:
+                changed = [
+                    f"{k}: {getattr(saved, k)!r} -> {getattr(config, k)!r}"
+                    for k in saved.__dataclass_fields__
+                    if getattr(saved, k) != getattr(config, k) and k not in RESUMABLE_CHANGES
+                ]
+                if changed:
+                    raise ValueError(
+                        "a resumed run keeps its settings (or it would not be a continuation); "
+                        "these differ from the checkpoint: " + "; ".join(changed)
+                    )
+            config = saved
+        elif config is None:
+            config = TrainConfig()
+        elif (self.run_dir / "checkpoint.npz").exists():
+            raise FileExistsError(
+                f"{self.run_dir} already holds a run: pass --resume to continue it, "
+                "or choose another --run-dir"
+            )
+        if n_threads is not None:
+            config = config.replace(n_threads=n_threads)
+        self.config = cfg = config
+
+        self.policy = TwoLayerPolicy(
+            N_PIXELS, cfg.n_hidden, np.random.default_rng([cfg.seed, 0]), dtype=np.float32
+        )
+        # Fortran order makes W1.T a contiguous (6400, H) array: the forward pass gathers
+        # one pixel's 200 weights from consecutive memory.
+        self.policy.params["W1"] = np.asfortranarray(self.policy.params["W1"])
+        self.opt = RMSProp(self.policy.params, lr=cfg.lr, decay=cfg.decay, eps=cfg.eps)
+        self.rng = np.random.default_rng([cfg.seed, 1])  # action sampling
+        self.episodes = self.steps = self.updates = self.segments = 0
+        self.running_reward: float | None = None
+        self.elapsed_before = 0.0
+        if resume:
+            self.policy.params["W1"][...] = state["W1"]
+            self.policy.params["W2"][...] = state["W2"]
+            self.opt.load_state_dict(opt_state)
+            self.rng.bit_generator.state = json.loads(state["rng_state"])
+            self.episodes, self.steps = int(state["episodes"]), int(state["steps"])
+            self.updates, self.segments = int(state["updates"]), int(state["segments"])
+            rr = float(state["running_reward"])
+            self.running_reward = None if np.isnan(rr) else rr
+            self.elapsed_before = float(state["elapsed_s"])
+        self._open_log(resume)
+        self.pending: list[dict] = []
+        self.groups: list[_Group] = []
+        self.stop_requested = False
+        self.on_episode = None  # optional callback(trainer, row), e.g. a progress bar
+
+    # ---------------------------------------------------------------- bookkeeping
+    def _open_log(self, resume: bool):
+        rows = []
+        if resume and self.log_path.exists():
+            # Episodes logged after the checkpoint were lost with the process: drop them.
+            with open(self.log_path, newline="") as f:
+                rows = [r for r in csv.DictReader(f) if int(r["episode"]) <= self.episodes]
+        self._log_file = open(self.log_path, "w", newline="")
+        self._log = csv.DictWriter(self._log_file, fieldnames=LOG_FIELDS)
+        self._log.writeheader()
+        self._log.writerows(rows)
+        self._log_file.flush()
+
+    def elapsed(self) -> float:
+        return self.elapsed_before + time.perf_counter() - self._t_start
+
+    def request_stop(self):
+        """Stop soon (e.g. on Ctrl-C): drop the games in progress, update, save, return."""
+        self.stop_requested = True
+
+    def save(self):
+        state = {
+            "W1": self.policy.W1,
+            "W2": self.policy.W2,
+            "episodes": self.episodes,
+            "steps": self.steps,
+            "updates": self.updates,
+            "segments": self.segments,
+            "running_reward": np.nan if self.running_reward is None else self.running_reward,
+            "elapsed_s": self.elapsed(),
+            "rng_state": json.dumps(self.rng.bit_generator.state),
+            "config": self.config.to_json(),
+        }
+        return save_checkpoint(self.run_dir, state, self.opt.state_dict())
+
+    # ---------------------------------------------------------------- learning
+    def _end_episode(self, ep: dict):
+        self.episodes += 1
+        reward = float(ep["rew"].sum())  # final score difference
+        rr = self.running_reward
+        self.running_reward = reward if rr is None else 0.99 * rr + 0.01 * reward
+        self.pending.append(ep)
+        if len(self.pending) >= self.config.batch_episodes:
+            self._update()
+        row = {
+            "episode": self.episodes,
+            "reward": int(reward),
+            "running_reward": f"{self.running_reward:.4f}",
+            "episode_steps": ep["rew"].size,
+            "total_steps": self.steps,
+            "elapsed_s": f"{self.elapsed():.1f}",
+            "updates": self.updates,
+        }
+        self._log.writerow(row)
+        self._log_file.flush()
+        if self.on_episode is not None:
+            self.on_episode(self, row)
+
+    def _update(self):
+        """One RMSProp step on the pending episodes (the batch), then forget them."""
+        batch, self.pending = self.pending, []
+        lengths = [ep["rew"].size for ep in batch]
+        offsets = np.cumsum([0] + lengths[:-1])
+        rows = np.concatenate(
+            [
+                np.repeat(off + np.arange(n), ep["counts"])
+                for off, n, ep in zip(offsets, lengths, batch, strict=True)
+            ]
+        )
+        pix = np.concatenate([ep["pix"] for ep in batch])
+        val = np.concatenate([ep["val"] for ep in batch])
+        up = np.concatenate([ep["up"] for ep in batch])  # (T,)
+        ret = np.concatenate(
+            [
+                discounted_returns(ep["rew"], self.config.gamma, reset_at_nonzero=True)
+                for ep in batch
+            ]
+        )
+        adv = standardize(ret).astype(np.float32)  # (T,)
+        W1, W2 = self.policy.W1, self.policy.W2
+        p, h = sparse.forward(W1, W2, rows, pix, val, up.size)  # (T,), (T, H)
+        dlogps = (up - p) * adv  # d log pi(act_t) / d logit_t, weighted by the return
+        grads = sparse.backward(W2, h, dlogps, rows, pix, val, N_PIXELS)
+        self.opt.step(grads)
+        self.updates += 1
+
+    # ---------------------------------------------------------------- the loop
+    def _act(self, g: _Group) -> None:
+        """Choose the group's actions from its latest frames and send them to its emulators."""
+        cur = foreground_batch(g.obs[:, 0])  # (m, 6400) bool
+        g.prev[g.fresh] = cur[g.fresh]  # first step of an episode: x = 0
+        rows, pix, val = sparse.diff_triples(cur, g.prev)  # x = cur - prev, sparse
+        p, _ = sparse.forward(self.policy.W1, self.policy.W2, rows, pix, val, g.size)  # (m,)
+        g.up = self.rng.random(g.size) < p
+        g.prev = cur
+        g.pix, g.val = pix, val
+        g.bounds = np.searchsorted(rows, g.index)  # game i's triples: bounds[i]:bounds[i+1]
+        g.env.send(np.where(g.up, UP, DOWN))
+
+    def _observe(self, g: _Group, collecting: bool) -> None:
+        """Receive the group's step: record it, and hand every finished episode to learning."""
+        g.obs, rew, term, trunc, _ = g.env.recv()
+        g.fresh = term | trunc  # SameStep autoreset: obs already shows the next game
+        b = g.bounds
+        for i in np.flatnonzero(g.active):
+            g.recorders[i].add(g.pix[b[i] : b[i + 1]], g.val[b[i] : b[i + 1]], g.up[i], rew[i])
+        self.steps += int(g.active.sum())
+        for i in np.flatnonzero(g.fresh & g.active):
+            ep, g.recorders[i] = g.recorders[i].finish(), _Recorder()
+            self._end_episode(ep)
+            g.active[i] = collecting
+
+    def _segment(self, out_of_budget) -> None:
+        cfg = self.config
+        seeds = env_seeds(cfg.seed, self.segments, cfg.n_envs).reshape(len(self.groups), -1)
+        for g, group_seeds in zip(self.groups, seeds, strict=True):
+            g.start(group_seeds)
+            self._act(g)
+        collecting = True  # False: let the games in progress finish, start no new ones
+        segment_end = (self.steps // cfg.checkpoint_steps + 1) * cfg.checkpoint_steps
+        # Round robin: while group k's games are emulated (C++ threads), Python handles the
+        # others. The order of events is fixed, so the run is deterministic.
+        while any(g.active.any() for g in self.groups) and not self.stop_requested:
+            for g in self.groups:
+                self._observe(g, collecting)
+                if collecting and (self.steps >= segment_end or out_of_budget()):
+                    collecting = False  # the games under way finish; no new ones are used
+                self._act(g)
+        for g in self.groups:
+            g.env.recv()  # collect the step still in flight; its result is not used
+        if self.pending:
+            self._update()
+        self.segments += 1
+
+    def train(self, *, max_steps=None, max_seconds=None, max_updates=None) -> dict:
+        """Train until a budget is used up (then finish the games in progress) or stop is requested.
+
+        Budgets count the whole run (steps and updates) or this call (seconds). A checkpoint
+        is saved after every segment and at the end.
+        """
+        self._t_start = time.perf_counter()
+        steps0 = self.steps
+
+        def out_of_budget():
+            return (
+                self.stop_requested
+                or (max_steps is not None and self.steps >= max_steps)
+                or (max_updates is not None and self.updates >= max_updates)
+                or (max_seconds is not None and time.perf_counter() - self._t_start >= max_seconds)
+            )
+
+        cfg = self.config
+        size = cfg.n_envs // cfg.n_groups
+        self.groups = [
+            _Group(
+                make_vector_env(
+                    size,
+                    n_threads=max(1, cfg.n_threads // cfg.n_groups),
+                    max_episode_frames=cfg.max_episode_frames,
+                ),
+                size,
+            )
+            for _ in range(cfg.n_groups)
+        ]
+        try:
+            while not out_of_budget():
+                self._segment(out_of_budget)
+                self.save()
+        finally:
+            for g in self.groups:
+                g.env.close()
+            self.groups = []
+            self._log_file.flush()
+        seconds = time.perf_counter() - self._t_start
+        return {
+            "episodes": self.episodes,
+            "steps": self.steps,
+            "updates": self.updates,
+            "running_reward": self.running_reward,
+            "seconds": seconds,
+            "steps_per_s": (self.steps - steps0) / max(seconds, 1e-9),
+        }
+
+    def close(self):
+        self._log_file.close()

@@ -1,0 +1,64 @@
+"""The sparse forward and backward passes equal TwoLayerPolicy's dense ones."""
+
+import numpy as np
+import pytest
+
+from course_lib.numpy_policy import TwoLayerPolicy
+from course_lib.pong import sparse
+
+
+def sparse_batch(T, seed=0, D=6400, density=27 / 6400):
+    rng = np.random.default_rng(seed)
+    X = np.zeros((T, D))
+    mask = rng.random((T, D)) < density
+    X[mask] = rng.choice([-1.0, 1.0], mask.sum())
+    X[::5] = 0.0  # some inputs with no pixel at all (the first step of an episode)
+    rows, pix = np.nonzero(X)
+    return X, rows, pix, X[rows, pix]
+
+
+@pytest.mark.parametrize("T", [1, 8, 300])  # the small (acting) path and the blocked path
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_forward_equals_dense(T, dtype):
+    policy = TwoLayerPolicy(6400, 20, np.random.default_rng(1), dtype=dtype)
+    X, rows, pix, val = sparse_batch(T)
+    p_dense, h_dense = policy.forward(X.astype(dtype))
+    W1 = np.asfortranarray(policy.W1)
+    p, h = sparse.forward(W1, policy.W2, rows, pix, val.astype(dtype), T)
+    tol = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(h, h_dense, atol=tol)
+    np.testing.assert_allclose(p, p_dense, atol=tol)
+
+
+@pytest.mark.parametrize("chunk", [7, 2048])  # blocks that cut a pixel's run, and the default
+def test_backward_equals_dense(chunk, monkeypatch):
+    monkeypatch.setattr(sparse, "CHUNK", chunk)
+    rng = np.random.default_rng(2)
+    policy = TwoLayerPolicy(6400, 20, rng)
+    X, rows, pix, val = sparse_batch(200, seed=3, density=0.01)
+    p, h = policy.forward(X)
+    dlogps = rng.standard_normal(200)
+    dense = policy.backward(X, h, dlogps)
+    fast = sparse.backward(policy.W2, h, dlogps, rows, pix, val, 6400)
+    np.testing.assert_allclose(fast["W1"], dense["W1"], atol=1e-12)
+    np.testing.assert_allclose(fast["W2"], dense["W2"], atol=1e-12)
+    assert fast["W1"].shape == policy.W1.shape
+
+
+def test_diff_triples_of_bool_and_float_frames():
+    rng = np.random.default_rng(4)
+    cur, prev = rng.random((3, 6400)) < 0.01, rng.random((3, 6400)) < 0.01
+    for a, b in [(cur, prev), (cur.astype(np.float32), prev.astype(np.float32))]:
+        rows, pix, val = sparse.diff_triples(a, b)
+        X = np.zeros((3, 6400))
+        X[rows, pix] = val
+        np.testing.assert_array_equal(X, cur.astype(float) - prev.astype(float))
+        assert np.all(np.diff(rows) >= 0)
+
+
+def test_empty_inputs_give_zero_hidden_layers():
+    W1 = np.asfortranarray(np.ones((4, 6400)))
+    empty = np.zeros(0, dtype=np.int64)
+    for n in (3, 100):
+        h = sparse.hidden(W1, empty, empty, np.zeros(0), n)
+        assert h.shape == (n, 4) and not h.any()
