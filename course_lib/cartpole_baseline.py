@@ -1,0 +1,302 @@
+"""REINFORCE on CartPole with a learned value baseline and an entropy bonus (chapter 6).
+
+Chapter 4's PyTorch trainer (`cartpole_torch`) with three additions, each one line of the loss:
+
+    adv  = G_t - V(s_t)          V from its own network, computed without a graph (detached)
+    loss = -(1/N) sum adv_t log pi(a_t | s_t)  -  beta (1/N) sum H(pi(. | s_t))
+    V    is then fitted to G_t by its own loss, mean (V(s_t) - G_t)^2, with its own optimiser
+
+The policy network, its initial weights, the optimiser and the random numbers that pick the
+actions are chapter 4's, so with baseline=False and ent_coef=0 this trainer IS chapter 4's
+(checked in the tests), and a run with the baseline differs from one without only by V.
+
+The advantages use V as it was before this batch: fitting V to the batch first would make the
+baseline depend on the very actions it is subtracted from.
+
+Command line (the 10-seed comparison that chapter 6 loads):
+
+    OMP_NUM_THREADS=1 python -m course_lib.cartpole_baseline --seeds 10 --out book/data/baselines
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import numbers
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from course_lib.cartpole_config import CartPoleConfig, advance, progress_bar
+from course_lib.cartpole_rollout import OBS_DIM, collect_episodes, make_cartpole, solved_at
+from course_lib.cartpole_torch import TorchPolicy, sample_actions
+from course_lib.numpy_policy import TwoLayerPolicy
+from course_lib.pg_weights import returns_to_go
+
+
+@dataclass(frozen=True)
+class BaselineConfig(CartPoleConfig):
+    """Chapter 4's CartPoleConfig plus the baseline and the entropy bonus. `weight` must be
+    "rtg" (the advantage as it is) or "rtg_std" (the advantage standardised per batch)."""
+
+    baseline: bool = True
+    """Subtract a learned V(s_t) from G_t; False gives plain REINFORCE."""
+    value_hidden: int = 32
+    """The width of V's hidden layer (V has biases: it must be able to output a constant)."""
+    value_lr: float = 0.01
+    """Adam's step size for V."""
+    value_iters: int = 25
+    """Adam steps on V's loss per batch (a few, so that V keeps up with a changing policy)."""
+    ent_coef: float = 0.0
+    """beta, the weight of the entropy bonus; 0 for none."""
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.weight not in ("rtg", "rtg_std"):
+            raise ValueError(f'weight must be "rtg" or "rtg_std", got {self.weight!r}')
+        if not isinstance(self.baseline, bool):
+            raise TypeError("baseline must be True or False")
+        for name in ("value_hidden", "value_iters"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+        for name in ("value_lr", "ent_coef"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+            if not np.isfinite(value) or value < 0 or (name == "value_lr" and value == 0):
+                raise ValueError(f"{name} must be {'positive' if name == 'value_lr' else '>= 0'}")
+
+
+class ValueNet(nn.Module):
+    """V(s) = w2 . relu(W1 s + b1) + b2, one number per observation (float64).
+
+    Example:
+        >>> torch.manual_seed(0) and None
+        >>> ValueNet(4, 8)(torch.zeros(3, 4, dtype=torch.float64)).shape
+        torch.Size([3])
+    """
+
+    def __init__(self, n_inputs: int, n_hidden: int):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Linear(n_inputs, n_hidden, dtype=torch.float64),
+            nn.ReLU(),
+            nn.Linear(n_hidden, 1, dtype=torch.float64),
+        )
+
+    def forward(self, obs: torch.Tensor) -> torch.Tensor:
+        return self.net(obs).squeeze(-1)
+
+
+def advantages(ret: np.ndarray, values: np.ndarray | None, standardize: bool) -> np.ndarray:
+    """adv_t = G_t - V(s_t) (or G_t when `values` is None), standardised if asked, shape (M,).
+
+    Example:
+        >>> advantages(np.array([3.0, 2.0, 1.0]), np.array([2.0, 2.0, 2.0]), standardize=False)
+        array([ 1.,  0., -1.])
+    """
+    ret = np.asarray(ret, dtype=np.float64)
+    adv = ret if values is None else ret - np.asarray(values, dtype=np.float64)
+    if standardize:
+        std = adv.std()
+        adv = (adv - adv.mean()) / (std if std > 1e-12 else 1.0)
+    return adv
+
+
+@dataclass
+class BaselineResult:
+    """What `train` returns.
+
+    Attributes:
+        ep_ret: the return of every episode, in the order they finished, shape (n,).
+        solved_at: the episode count at which the last 100 first averaged >= 475, or None.
+        entropy: the mean entropy of pi(. | s_t) over the steps of each batch, shape (U,).
+        value_ev: the fraction of the variance of G_t that V explained on each batch before
+            fitting it, 1 - mean (G_t - V(s_t))^2 / var(G_t), shape (U,) (NaN without a
+            baseline). 1 is perfect; 0 is no better than a constant.
+        seconds: wall-clock seconds of the run.
+        policy, value: the trained networks (value is None without a baseline).
+        config: the config of the run.
+    """
+
+    ep_ret: np.ndarray
+    solved_at: int | None
+    entropy: np.ndarray
+    value_ev: np.ndarray
+    seconds: float
+    policy: TorchPolicy
+    value: ValueNet | None
+    config: BaselineConfig
+
+
+def train(config: BaselineConfig) -> BaselineResult:
+    """REINFORCE, with or without a learned baseline and an entropy bonus, on CartPole-v1.
+
+    Example:
+        >>> result = train(BaselineConfig(n_episodes=32, n_envs=16, progress=False))
+        >>> result.ep_ret.shape, result.entropy.shape
+        ((32,), (2,))
+    """
+    if not isinstance(config, BaselineConfig):
+        raise TypeError(f"config must be a BaselineConfig, got {type(config).__name__}")
+    start = time.perf_counter()
+    rng = np.random.default_rng(config.seed)
+    policy = TorchPolicy.from_numpy(TwoLayerPolicy(OBS_DIM, config.n_hidden, rng))  # chapter 4's
+    opt = torch.optim.RMSprop(policy.parameters(), lr=config.lr, alpha=config.decay, eps=config.eps)
+    value = vopt = None
+    if config.baseline:
+        torch.manual_seed(config.seed)  # V's weights come from torch's generator, not from rng
+        value = ValueNet(OBS_DIM, config.value_hidden)
+        vopt = torch.optim.Adam(value.parameters(), lr=config.value_lr)
+    env = make_cartpole(config.n_envs, config.seed)
+    ep_ret, entropy, value_ev, solved = [], [], [], None
+    with progress_bar(config, desc=f"baseline={config.baseline}, seed {config.seed}") as bar:
+        for _ in range(config.n_episodes // config.n_envs):
+            batch = collect_episodes(env, lambda obs: sample_actions(policy, obs, rng))
+            x = torch.as_tensor(batch.obs[batch.mask])  # (M, 4)
+            act = torch.as_tensor(batch.act[batch.mask], dtype=torch.float64)  # (M,)
+            ret = returns_to_go(batch.rew, batch.mask, config.gamma)[batch.mask]  # (M,): G_t
+            v = None
+            if value is not None:
+                with torch.no_grad():  # the baseline is data for the policy: no graph behind it
+                    v = value(x).numpy()
+                value_ev.append(1.0 - float(np.mean((ret - v) ** 2) / max(ret.var(), 1e-12)))
+            adv = torch.as_tensor(advantages(ret, v, standardize=config.weight == "rtg_std"))
+            dist = policy.dist(x)
+            ent = dist.entropy()  # (M,)
+            loss = -(dist.log_prob(act) * adv).sum() / batch.n_episodes  # minus: we ascend J
+            loss = loss - config.ent_coef * ent.sum() / batch.n_episodes  # ... and the entropy
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            if value is not None:  # V's own loss, after the policy step: V(s_t) -> G_t
+                target = torch.as_tensor(ret)
+                for _ in range(config.value_iters):
+                    vloss = ((value(x) - target) ** 2).mean()
+                    vopt.zero_grad()
+                    vloss.backward()
+                    vopt.step()
+            else:
+                value_ev.append(np.nan)
+            entropy.append(float(ent.detach().mean()))
+            ep_ret.extend(batch.rew.sum(axis=0)[batch.finish_order()])
+            advance(bar, ep_ret)
+            solved = solved_at(ep_ret)
+            if config.stop_when_solved and solved is not None:
+                break
+    return BaselineResult(
+        ep_ret=np.array(ep_ret),
+        solved_at=solved,
+        entropy=np.array(entropy),
+        value_ev=np.array(value_ev),
+        seconds=time.perf_counter() - start,
+        policy=policy,
+        value=value,
+        config=config,
+    )
+
+
+ARMS = {  # label -> the settings that differ from the base config
+    "G_t": {"baseline": False, "weight": "rtg"},
+    "G_t - V(s_t)": {"baseline": True, "weight": "rtg"},
+    "G_t standardised": {"baseline": False, "weight": "rtg_std"},
+    "G_t - V(s_t) standardised": {"baseline": True, "weight": "rtg_std"},
+}
+ENT_COEFS = (0.0, 0.01, 0.1, 1.0)
+
+
+def run_arms(base: BaselineConfig, arms: dict, seeds) -> dict:
+    """Train every (arm, seed); returns the arrays `save_arms` writes.
+
+    Example:
+        >>> base = BaselineConfig(n_episodes=16, n_envs=8, progress=False)
+        >>> runs = run_arms(base, {"plain": {"baseline": False}}, [0])
+        >>> runs["ep_ret"].shape, runs["entropy"].shape
+        ((1, 1, 16), (1, 1, 2))
+    """
+    if not isinstance(base, BaselineConfig):
+        raise TypeError(f"base must be a BaselineConfig, got {type(base).__name__}")
+    labels, seeds = list(arms), [int(s) for s in seeds]
+    if not labels or not seeds:
+        raise ValueError("arms and seeds must each hold at least one value")
+    shape = (len(labels), len(seeds))
+    n_updates = base.n_episodes // base.n_envs
+    out = {
+        "labels": np.array(labels),
+        "seeds": np.array(seeds),
+        "ep_ret": np.zeros((*shape, base.n_episodes), dtype=np.int16),  # returns <= 500
+        "solved_at": np.full(shape, -1, dtype=np.int64),
+        "entropy": np.zeros((*shape, n_updates)),
+        "value_ev": np.zeros((*shape, n_updates)),
+        "seconds": np.zeros(shape),
+        "arms": np.array([repr(arms[k]) for k in labels]),
+        "config": np.array(base.to_json()),
+    }
+    for k, label in enumerate(labels):
+        for s, seed in enumerate(seeds):
+            result = train(dataclasses.replace(base, seed=seed, **arms[label]))
+            if result.ep_ret.size != base.n_episodes:
+                raise ValueError("run_arms needs stop_when_solved=False: runs of equal length")
+            out["ep_ret"][k, s] = result.ep_ret
+            out["solved_at"][k, s] = -1 if result.solved_at is None else result.solved_at
+            out["entropy"][k, s] = result.entropy
+            out["value_ev"][k, s] = result.value_ev
+            out["seconds"][k, s] = result.seconds
+    return out
+
+
+def save_arms(path, runs: dict) -> None:
+    """Write `runs` to a compressed .npz of plain arrays, and the solve episodes to a .csv."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(os.fspath(path), **runs)
+    lines = ["arm,seed,solved_at"]
+    for label, row in zip(runs["labels"], runs["solved_at"], strict=True):
+        lines += [f"{label},{seed},{n}" for seed, n in zip(runs["seeds"], row, strict=True)]
+    path.with_suffix(".csv").write_text("\n".join(lines) + "\n")
+
+
+def load_arms(path) -> dict:
+    """Read what `save_arms` wrote: {name: array}, with "config" as a BaselineConfig."""
+    with np.load(os.fspath(path), allow_pickle=False) as data:
+        runs = {k: data[k] for k in data.files}
+    runs["config"] = BaselineConfig.from_json(runs["config"].item())
+    return runs
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=10, help="seeds 0 .. SEEDS-1")
+    parser.add_argument("--episodes", type=int, default=1024)
+    parser.add_argument("--out", type=Path, default=Path("book/data/baselines"))
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    base = BaselineConfig(n_episodes=args.episodes, progress=False)
+    seeds = range(args.seeds)
+    comparison = run_arms(base, ARMS, seeds)
+    save_arms(args.out / "cartpole_baseline.npz", comparison)
+    for label, solved, sec in zip(
+        ARMS, comparison["solved_at"], comparison["seconds"], strict=True
+    ):
+        print(
+            f"{label:28s} solved {np.sum(solved >= 0)}/{args.seeds} {solved.tolist()}, "
+            f"{sec.sum():.0f} s"
+        )
+    ent_arms = {
+        f"beta = {b:g}": {"baseline": True, "weight": "rtg_std", "ent_coef": b} for b in ENT_COEFS
+    }
+    entropy = run_arms(base, ent_arms, seeds)
+    save_arms(args.out / "cartpole_entropy.npz", entropy)
+    for label, solved in zip(ent_arms, entropy["solved_at"], strict=True):
+        print(f"{label:28s} solved {np.sum(solved >= 0)}/{args.seeds} {solved.tolist()}")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,202 @@
+"""Checkers for the exercises of chapter 6, baselines and variance reduction.
+
+Each checker takes your answer (an array or a function) and returns a `Feedback`; none of
+them raises, whatever it is given. The two bug hunts run a short CartPole training with your
+fixed piece plugged in (a few seconds, seeded) and say whether it now learns.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from course_lib.exercises import _Wrong, as_array, call_learner, checker, close, right
+from course_lib.pg_weights import returns_to_go
+
+# --- Exercise: advantages by hand ------------------------------------------------------------
+
+HAND_REW = (1.0, 0.0, 2.0)
+HAND_VALUES = (2.0, 1.5, 1.0)  # V(s_0), V(s_1), V(s_2): a baseline someone has learned
+HAND_GAMMA = 0.5
+
+
+def _hand_returns() -> np.ndarray:
+    rew = np.array(HAND_REW)
+    ret, running = np.zeros(3), 0.0
+    for t in range(2, -1, -1):
+        running = rew[t] + HAND_GAMMA * running
+        ret[t] = running
+    return ret
+
+
+@checker
+def check_advantages_by_hand(answer):
+    """`answer`: G_t - V(s_t) for t = 0, 1, 2, shape (3,)."""
+    got = as_array(answer, "the three advantages G_t - V(s_t)", shape=(3,))
+    ret = _hand_returns()
+    want = ret - np.array(HAND_VALUES)
+    if close(got, want):
+        return right(
+            f"G = {ret.tolist()}, so G - V = {want.tolist()}: step 0 did better than V expected, "
+            "step 1 worse, and its action's probability goes down."
+        )
+    if close(got, ret):
+        raise _Wrong("these are the returns-to-go G_t; now subtract V(s_t) from each.")
+    if close(got, np.array(HAND_REW) - np.array(HAND_VALUES)):
+        raise _Wrong(
+            "you subtracted V from the rewards r_t; subtract it from the returns-to-go G_t."
+        )
+    if close(got, np.array(HAND_VALUES) - ret):
+        raise _Wrong("the sign is flipped: the advantage is G_t - V(s_t), not V(s_t) - G_t.")
+    undiscounted = np.cumsum(np.array(HAND_REW)[::-1])[::-1]
+    if close(got, undiscounted - np.array(HAND_VALUES)):
+        raise _Wrong(f"discount the later rewards: G_t = r_t + {HAND_GAMMA} * G_(t+1).")
+    raise _Wrong(
+        f"compute G_2 = r_2 first, then G_1 = r_1 + {HAND_GAMMA} G_2 and G_0 = r_0 + "
+        f"{HAND_GAMMA} G_1; subtract V = {list(HAND_VALUES)}."
+    )
+
+
+# --- Exercise: one episode of REINFORCE with baseline on the corridor ------------------------
+
+
+def reference_episode_update(theta, w, actions, alpha_theta, alpha_w):
+    """Sutton & Barto's boxed update for one corridor episode (gamma = 1, -1 per step), taking
+    the score at theta as it changes step by step, without clipping: new (theta (2,), w)."""
+    theta = np.array(theta, dtype=float)
+    n = len(actions)
+    for t, a in enumerate(actions):
+        G = -(n - t)  # -1 on each of the n - t steps still to go, the last one included
+        delta = G - w
+        w = w + alpha_w * delta
+        p = 1.0 / (1.0 + np.exp(theta[1] - theta[0]))
+        score = np.array([a - p, p - a])  # x(a) - [p, 1 - p]
+        theta = theta + alpha_theta * delta * score
+    return theta, w
+
+
+def _episode_cases():
+    rng = np.random.default_rng(6)
+    cases = [
+        ("a three-step episode right, right, right", (0.0, 0.0), 0.0, [1, 1, 1], 0.1, 0.5),
+        ("an episode with a left in it", (-1.0, 1.0), -3.0, [1, 0, 1, 1, 1], 0.05, 0.25),
+    ]
+    acts = [int(a) for a in rng.integers(0, 2, size=11)] + [1, 1]
+    cases.append(("a long random episode", (0.3, -0.2), -5.0, acts, 2**-9, 2**-6))
+    return cases
+
+
+@checker
+def check_episode_update(update):
+    """`update(theta, w, actions, alpha_theta, alpha_w)` -> (new theta (2,), new w)."""
+    if not callable(update):
+        raise _Wrong(f"pass the function itself, got {type(update).__name__}.")
+    for what, theta, w, actions, a_th, a_w in _episode_cases():
+        out = call_learner(update, np.array(theta), w, list(actions), a_th, a_w, what="your update")
+        if not isinstance(out, tuple) or len(out) != 2:
+            raise _Wrong("return a pair: (new theta, new w).")
+        got_theta = as_array(out[0], f"the new theta on {what}", shape=(2,))
+        got_w = float(np.asarray(out[1], dtype=float))
+        want_theta, want_w = reference_episode_update(theta, w, actions, a_th, a_w)
+        if close(got_theta, want_theta, rtol=1e-9, atol=1e-12) and close(got_w, want_w):
+            continue
+        if not close(got_w, want_w):
+            raise _Wrong(
+                f"on {what}, w ends at {got_w:.6g}, expected {want_w:.6g}: at every step "
+                "delta = G_t - w, then w += alpha_w * delta, with G_t = -(steps still to go)."
+            )
+        plain = reference_episode_update(theta, 0.0, actions, a_th, 0.0)[0]
+        if close(got_theta, plain):
+            raise _Wrong(f"on {what}, theta moved as in plain REINFORCE: use delta, not G_t.")
+        raise _Wrong(
+            f"on {what}, theta ends at {np.round(got_theta, 6).tolist()}, expected "
+            f"{np.round(want_theta, 6).tolist()}: theta += alpha_theta * delta * "
+            "(x(a) - [p, 1 - p]), with p = P(right) at the current theta and x(right) = [1, 0]."
+        )
+    return right("your update matches Sutton & Barto's box, step for step, on three episodes.")
+
+
+# --- Bug hunts: a short training run with your fixed piece -----------------------------------
+
+HUNT_SEED, HUNT_UPDATES, HUNT_ENVS = 3, 12, 16
+
+
+def _learns(run) -> str:
+    return f"mean episode length over the last 5 batches: {run.final():.0f} steps"
+
+
+@checker
+def check_fixed_loss(fixed_loss):
+    """Bug hunt 1. `fixed_loss(logp, v, target, n_episodes)` -> (policy loss, value loss)."""
+    from course_lib.pg_bugs import reference_loss, train
+
+    if not callable(fixed_loss):
+        raise _Wrong(f"pass the function itself, got {type(fixed_loss).__name__}.")
+    rng = np.random.default_rng(0)
+    raw = torch.tensor(rng.normal(size=6) - 1.0, requires_grad=True)
+    logp = torch.nn.functional.logsigmoid(raw)  # (6,) log-probabilities with a graph
+    v = torch.tensor(rng.normal(size=6), requires_grad=True)
+    target = torch.tensor(rng.normal(size=6))
+    out = call_learner(fixed_loss, logp, v, target, 2, what="your fixed_loss")
+    if not isinstance(out, tuple) or len(out) != 2:
+        raise _Wrong("return a pair: (policy loss, value loss).")
+    want = reference_loss(logp, v, target, 2)
+    for name, got, ref in zip(("policy loss", "value loss"), out, want, strict=True):
+        if not isinstance(got, torch.Tensor) or got.numel() != 1:
+            raise _Wrong(f"the {name} must be a single-number tensor.")
+        if not close(float(got.detach()), float(ref.detach())):
+            raise _Wrong(
+                f"the {name} is {float(got.detach()):.4g}, expected {float(ref.detach()):.4g}."
+            )
+    out[0].backward(retain_graph=True)
+    if v.grad is not None and float(v.grad.abs().max()) > 0:
+        raise _Wrong(
+            "the policy loss still sends a gradient into V (v.grad is not zero after "
+            "policy_loss.backward()): detach V where it is used as a baseline."
+        )
+    if raw.grad is None or float(raw.grad.abs().max()) == 0:
+        raise _Wrong("the policy loss no longer reaches the policy: keep logp's graph.")
+    run = train(HUNT_SEED, HUNT_UPDATES, HUNT_ENVS, loss_fn=fixed_loss)
+    if run.final() < 100:
+        raise _Wrong(f"the losses look right, but the run did not learn ({_learns(run)}).")
+    return right(
+        f"no gradient from the policy loss reaches V, and the run learns: {_learns(run)}; "
+        f"V's mean on the last batch is {run.value_mean[-1]:.2f} (its targets have mean 0)."
+    )
+
+
+@checker
+def check_fixed_targets(fixed_targets):
+    """Bug hunt 2. `fixed_targets(rew, mask, gamma)` -> standardised G_t, shape (T, N)."""
+    from course_lib.pg_bugs import targets_per_batch, train
+
+    if not callable(fixed_targets):
+        raise _Wrong(f"pass the function itself, got {type(fixed_targets).__name__}.")
+    rng = np.random.default_rng(1)
+    lengths = np.array([5, 3, 7, 1])
+    mask = np.arange(7)[:, None] < lengths[None, :]  # (7, 4)
+    for what, rew in (
+        ("CartPole rewards (1 per step)", np.where(mask, 1.0, 0.0)),
+        ("random rewards", np.where(mask, rng.normal(size=mask.shape), 0.0)),
+    ):
+        out = call_learner(fixed_targets, rew.copy(), mask.copy(), 0.9, what="your fixed_targets")
+        got = as_array(out, f"the targets for {what}", shape=mask.shape)
+        want = targets_per_batch(rew, mask, 0.9)
+        if close(got[mask], want[mask]):
+            continue
+        if np.allclose(got[mask], got[mask][0]):
+            raise _Wrong(
+                f"on {what} every target is the same number: with 1 on every step a return "
+                "that restarts at every non-zero reward is always 1, and standardising leaves 0."
+            )
+        raw = returns_to_go(rew, mask, 0.9)
+        if close(got[mask], raw[mask]):
+            raise _Wrong(f"on {what} these are the raw G_t: standardise them over the batch.")
+        raise _Wrong(
+            f"on {what} the targets differ from G_t standardised over the batch's steps "
+            "(one mean and one std for all of them)."
+        )
+    run = train(HUNT_SEED, HUNT_UPDATES, HUNT_ENVS, targets_fn=fixed_targets)
+    if run.final() < 100:
+        raise _Wrong(f"the targets look right, but the run did not learn ({_learns(run)}).")
+    return right(f"the targets are G_t standardised per batch, and the run learns: {_learns(run)}.")

@@ -1,0 +1,89 @@
+"""Tests for the chapter 6 checkers: right answers pass, typical mistakes get a useful hint."""
+
+import numpy as np
+import pytest
+import torch
+
+from course_lib.exercises import Feedback
+from course_lib.exercises.ch06 import (
+    check_advantages_by_hand,
+    check_episode_update,
+    check_fixed_loss,
+    check_fixed_targets,
+    reference_episode_update,
+)
+from course_lib.pg_bugs import loss_no_detach, targets_per_batch, targets_reset_at_point
+
+torch.set_num_threads(1)
+
+
+def test_advantages_by_hand():
+    assert check_advantages_by_hand([-0.5, -0.5, 1.0])
+
+
+@pytest.mark.parametrize(
+    ("answer", "hint"),
+    [
+        ([1.5, 1.0, 2.0], "returns-to-go"),
+        ([0.5, 0.5, -1.0], "sign"),
+        ([1.0, 0.5, 1.0], "discount"),
+        ([-1.0, -1.5, 1.0], "rewards"),
+        (None, "replace the ..."),
+        ([1.0], "shape"),
+    ],
+)
+def test_advantages_hints(answer, hint):
+    fb = check_advantages_by_hand(answer)
+    assert isinstance(fb, Feedback) and not fb and hint in fb.message
+
+
+def test_episode_update_accepts_the_reference():
+    assert check_episode_update(reference_episode_update)
+
+
+def test_episode_update_hints():
+    def plain(theta, w, actions, a_th, a_w):
+        return reference_episode_update(theta, 0.0, actions, a_th, 0.0)[
+            0
+        ], reference_episode_update(theta, w, actions, a_th, a_w)[1]
+
+    assert "plain REINFORCE" in check_episode_update(plain).message
+
+    def no_w(theta, w, actions, a_th, a_w):
+        return reference_episode_update(theta, w, actions, a_th, a_w)[0], w
+
+    assert "w ends at" in check_episode_update(no_w).message
+    assert not check_episode_update(lambda *a: None)
+    assert "raised" in check_episode_update(lambda *a: 1 / 0).message
+    assert "function itself" in check_episode_update(3).message
+
+
+@pytest.mark.slow
+def test_fixed_loss():
+    from course_lib.pg_bugs import reference_loss
+
+    assert check_fixed_loss(reference_loss)
+    fb = check_fixed_loss(loss_no_detach)
+    assert not fb and "detach" in fb.message
+
+
+def test_fixed_loss_quick_failures():
+    def sign(logp, v, target, n):
+        return (logp * (target - v.detach())).sum() / n, ((v - target) ** 2).mean()
+
+    assert "policy loss" in check_fixed_loss(sign).message
+    assert not check_fixed_loss(None)
+
+
+@pytest.mark.slow
+def test_fixed_targets():
+    assert check_fixed_targets(targets_per_batch)
+    fb = check_fixed_targets(targets_reset_at_point)
+    assert not fb and "same number" in fb.message
+
+
+def test_fixed_targets_quick_failures():
+    from course_lib.pg_weights import returns_to_go
+
+    assert "raw G_t" in check_fixed_targets(returns_to_go).message
+    assert "shape" in check_fixed_targets(lambda r, m, g: np.zeros(3)).message

@@ -1,0 +1,42 @@
+"""Tests for chapter 6's plot helpers: they draw on the Axes given and return it."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from course_lib.plotting_baselines import (  # noqa: E402
+    plot_corridor_curves,
+    plot_estimators,
+    plot_mean_std_seeds,
+    plot_variances,
+    smooth,
+)
+
+
+def test_helpers_use_the_given_axes():
+    _, ax = plt.subplots()
+    assert plot_corridor_curves({"a": -np.ones((2, 4))}, -11.7, ax=ax) is ax
+    assert plot_mean_std_seeds({"a": np.ones((2, 4))}, ax=ax, window=2) is ax
+    table = {"x": {"mean": np.zeros((2, 2)), "se": np.ones((2, 2)), "total_var": 1.0}}
+    assert plot_estimators(table, np.zeros((2, 2)), ax=ax) is ax
+    assert plot_variances(table, ax=ax) is ax
+    plt.close("all")
+
+
+def test_smooth_is_a_trailing_mean():
+    y = np.arange(10.0)
+    s = smooth(y, 3)
+    assert s[0] == 0 and s[1] == 0.5 and np.isclose(s[5], 4.0)
+    np.testing.assert_allclose(smooth(np.ones((2, 5)), 4), np.ones((2, 5)))
+
+
+def test_bad_input():
+    with pytest.raises(TypeError, match="curves"):
+        plot_corridor_curves({}, -1.0)
+    with pytest.raises(ValueError, match="window"):
+        smooth(np.ones(3), 0)
+    with pytest.raises(ValueError, match="curves"):
+        plot_mean_std_seeds({"a": np.ones(3)})
