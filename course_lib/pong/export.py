@@ -1,0 +1,135 @@
+"""Ship a training run's agent with the book: its weights and its log, copied consistently.
+
+`python -m course_lib.pong.export --run-dir results/pong_run --out book/data/pong` writes
+
+    policy.npz   W1 (H, 6400) and W2 (H,) float32, as in the trainer's checkpoint.npz, plus
+                 the counters of that checkpoint (episodes, steps, updates, running_reward,
+                 elapsed_s) and its config (a JSON string): no optimiser state, no RNG
+    log.csv      the run's log up to and including the checkpoint's last episode
+
+A run in progress keeps writing log.csv after its last checkpoint; those rows belong to
+weights that were never saved, so they are left out: the shipped log ends where the shipped
+weights were taken. Both files are written atomically (temporary file, fsync, os.replace),
+so the book never reads half a snapshot, and the run directory is only read.
+
+Chapter 5 loads the snapshot with `load_policy` and `course_lib.pong.viz.read_log`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from course_lib.pong.checkpoint import CHECKPOINT, atomic_savez
+
+POLICY = "policy.npz"
+LOG = "log.csv"
+COUNTERS = ("episodes", "steps", "updates", "running_reward", "elapsed_s")
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "w", newline="") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def _log_until(log_path: Path, last_episode: int) -> str:
+    """The CSV text of log_path's header and its rows with episode <= last_episode."""
+    with open(log_path, newline="") as f:
+        reader = csv.DictReader(f)
+        fields = reader.fieldnames
+        rows = [row for row in reader if int(row["episode"]) <= last_episode]
+    if fields is None or "episode" not in fields:
+        raise ValueError(f"{log_path} is not a Pong training log (no 'episode' column)")
+    if len(rows) != last_episode or any(
+        int(r["episode"]) != i for i, r in enumerate(rows, start=1)
+    ):
+        raise ValueError(
+            f"{log_path} does not hold episodes 1..{last_episode} in order "
+            f"(found {len(rows)} rows up to that episode)"
+        )
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def export(run_dir, out) -> dict:
+    """Copy run_dir's checkpointed weights and the matching part of its log into `out`.
+
+    Returns the counters written (episodes, steps, updates, running_reward, elapsed_s).
+    """
+    run_dir, out = Path(run_dir), Path(out)
+    ckpt = run_dir / CHECKPOINT
+    if not ckpt.is_file():
+        raise FileNotFoundError(f"no checkpoint in {run_dir}: {ckpt} does not exist")
+    # One read of the checkpoint: it is replaced atomically, so the file we opened stays whole.
+    with np.load(ckpt, allow_pickle=False) as data:
+        state = {key: data[key] for key in data.files}
+    missing = [k for k in ("W1", "W2", "config", *COUNTERS) if k not in state]
+    if missing:
+        raise ValueError(f"{ckpt} lacks {missing}: not a Pong trainer checkpoint")
+    W1 = np.ascontiguousarray(state["W1"], dtype=np.float32)
+    W2 = np.ascontiguousarray(state["W2"], dtype=np.float32)
+    if W1.ndim != 2 or W2.shape != (W1.shape[0],):
+        raise ValueError(f"{ckpt}: W1 {W1.shape} and W2 {W2.shape} do not fit together")
+    counters = {k: state[k].item() for k in COUNTERS}
+    log_text = _log_until(run_dir / LOG, int(counters["episodes"]))
+
+    out.mkdir(parents=True, exist_ok=True)
+    arrays = {"W1": W1, "W2": W2, "config": np.asarray(str(state["config"]))}
+    arrays.update({k: np.asarray(v) for k, v in counters.items()})
+    atomic_savez(out / POLICY, arrays)
+    _atomic_write_text(out / LOG, log_text)
+    return counters
+
+
+def load_policy(folder) -> tuple[np.ndarray, np.ndarray, dict]:
+    """(W1 (H, 6400), W2 (H,), info) from an exported folder; info holds the counters and
+    the training config (a dict). Read without pickle."""
+    path = Path(folder) / POLICY
+    with np.load(path, allow_pickle=False) as data:
+        state = {key: data[key] for key in data.files}
+    info = {k: state[k].item() for k in COUNTERS}
+    info["config"] = json.loads(str(state["config"]))
+    return state["W1"], state["W2"], info
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m course_lib.pong.export",
+        description="Copy a Pong run's checkpointed weights and its log into the book.",
+    )
+    parser.add_argument("--run-dir", required=True, help="the run's folder (checkpoint.npz)")
+    parser.add_argument("--out", required=True, help="where policy.npz and log.csv go")
+    args = parser.parse_args(argv)
+    try:
+        info = export(args.run_dir, args.out)
+    except (FileNotFoundError, ValueError) as err:
+        parser.error(str(err))
+    print(
+        f"wrote {args.out}/{POLICY} and {LOG}: episodes={info['episodes']} "
+        f"steps={info['steps']} running_reward={info['running_reward']:.3f} "
+        f"hours={info['elapsed_s'] / 3600:.2f}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
