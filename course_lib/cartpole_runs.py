@@ -1,8 +1,9 @@
 r"""Many seeds of the CartPole trainers, saved for chapter 4 to load (a command-line program).
 
 Chapter 4 compares four weights for grad log pi (R(tau), G_t, G_t standardised per batch and
-per episode) over 10 seeds each. That takes a minute or two, longer than a chapter may, so
-this program runs it and saves the per-episode returns to one small .npz file:
+per episode) over 10 seeds each. That takes half a minute or more on one core, longer than a
+chapter should spend, so this program runs it and saves the per-episode returns to one small
+.npz file:
 
     OMP_NUM_THREADS=1 python -m course_lib.cartpole_runs --seeds 10 \
         --out book/data/cartpole/weights.npz

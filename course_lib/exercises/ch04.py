@@ -92,6 +92,11 @@ def check_backward(my_backward):
         want = policy.backward(xs, hs, dlogits)
         if close(dW2, want["W2"]) and close(dW1, want["W1"]):
             continue
+        if close(dW2, -want["W2"]) and close(dW1, -want["W1"]):
+            raise _Wrong(
+                f"on {what} both gradients have the wrong sign: dlogits is already the weight "
+                "of each logit, so dW2 = hs.T @ dlogits, with no minus."
+            )
         if not close(dW2, want["W2"]):
             raise _Wrong(
                 f"on {what}, dW2 = {_fmt(dW2)}, expected {_fmt(want['W2'])}: the logit is "
@@ -136,6 +141,8 @@ def check_batch_weights(my_weights):
     cases = _weight_cases()
     for what, rew, mask, gamma in cases:
         out = call_learner(my_weights, rew.copy(), mask.copy(), gamma, what="my_weights")
+        if out is None:
+            raise _Wrong("my_weights returned None: make it return the (T, N) array of weights.")
         got = as_array(out, f"the weights on {what}", shape=rew.shape)
         want = pg_weights(rew, mask, gamma, "rtg_std")
         if close(got, want):
@@ -159,6 +166,12 @@ def check_batch_weights(my_weights):
             raise _Wrong(
                 f"on {what}, the mean and std include the padding zeros: take them over "
                 "ret[mask] only."
+            )
+        valid = ret[mask]
+        if close(got, np.where(mask, (ret - valid.mean()) / valid.std(ddof=1), 0.0)):
+            raise _Wrong(
+                f"on {what} you divided by the sample standard deviation (ddof=1, the default "
+                "of torch.std); use the plain one, np.std with ddof=0."
             )
         raise _Wrong(
             f"on {what} you got {_fmt(got[mask])} inside the mask, expected {_fmt(want[mask])}."

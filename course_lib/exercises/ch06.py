@@ -10,8 +10,16 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from course_lib.exercises import _Wrong, as_array, call_learner, checker, close, right
-from course_lib.pg_weights import returns_to_go
+from course_lib.exercises import (
+    _Wrong,
+    as_array,
+    as_number,
+    call_learner,
+    checker,
+    close,
+    right,
+)
+from course_lib.pg_weights import pg_weights, returns_to_go
 
 # --- Exercise: advantages by hand ------------------------------------------------------------
 
@@ -37,8 +45,9 @@ def check_advantages_by_hand(answer):
     want = ret - np.array(HAND_VALUES)
     if close(got, want):
         return right(
-            f"G = {ret.tolist()}, so G - V = {want.tolist()}: step 0 did better than V expected, "
-            "step 1 worse, and its action's probability goes down."
+            f"G = {ret.tolist()}, so G - V = {want.tolist()}: steps 0 and 1 did worse than V "
+            "expected, so their actions' probabilities go down; step 2 did better, so its "
+            "action's probability goes up."
         )
     if close(got, ret):
         raise _Wrong("these are the returns-to-go G_t; now subtract V(s_t) from each.")
@@ -93,10 +102,14 @@ def check_episode_update(update):
         raise _Wrong(f"pass the function itself, got {type(update).__name__}.")
     for what, theta, w, actions, a_th, a_w in _episode_cases():
         out = call_learner(update, np.array(theta), w, list(actions), a_th, a_w, what="your update")
-        if not isinstance(out, tuple) or len(out) != 2:
+        if out is None:
+            raise _Wrong("your update returned None: end it with `return theta, w`.")
+        if not isinstance(out, (tuple, list)) or len(out) != 2:
             raise _Wrong("return a pair: (new theta, new w).")
         got_theta = as_array(out[0], f"the new theta on {what}", shape=(2,))
-        got_w = float(np.asarray(out[1], dtype=float))
+        if out[1] is None:
+            raise _Wrong("your update returned None for w: return the pair (theta, w).")
+        got_w = as_number(out[1], f"the new w on {what}")
         want_theta, want_w = reference_episode_update(theta, w, actions, a_th, a_w)
         if close(got_theta, want_theta, rtol=1e-9, atol=1e-12) and close(got_w, want_w):
             continue
@@ -138,16 +151,25 @@ def check_fixed_loss(fixed_loss):
     v = torch.tensor(rng.normal(size=6), requires_grad=True)
     target = torch.tensor(rng.normal(size=6))
     out = call_learner(fixed_loss, logp, v, target, 2, what="your fixed_loss")
-    if not isinstance(out, tuple) or len(out) != 2:
+    if out is None:
+        raise _Wrong("your fixed_loss returned None: end it with `return policy_loss, value_loss`.")
+    if not isinstance(out, (tuple, list)) or len(out) != 2:
         raise _Wrong("return a pair: (policy loss, value loss).")
     want = reference_loss(logp, v, target, 2)
     for name, got, ref in zip(("policy loss", "value loss"), out, want, strict=True):
         if not isinstance(got, torch.Tensor) or got.numel() != 1:
             raise _Wrong(f"the {name} must be a single-number tensor.")
+        if name == "policy loss" and close(float(got.detach()), -float(ref.detach())):
+            raise _Wrong(
+                "the policy loss has the wrong sign: optimisers descend, so it is MINUS the "
+                "objective, -(logp * adv).sum() / n_episodes."
+            )
         if not close(float(got.detach()), float(ref.detach())):
             raise _Wrong(
                 f"the {name} is {float(got.detach()):.4g}, expected {float(ref.detach()):.4g}."
             )
+    if not out[0].requires_grad:
+        raise _Wrong("the policy loss has no gradient: keep logp's graph (do not detach logp).")
     out[0].backward(retain_graph=True)
     if v.grad is not None and float(v.grad.abs().max()) > 0:
         raise _Wrong(
@@ -156,6 +178,14 @@ def check_fixed_loss(fixed_loss):
         )
     if raw.grad is None or float(raw.grad.abs().max()) == 0:
         raise _Wrong("the policy loss no longer reaches the policy: keep logp's graph.")
+    if not out[1].requires_grad:
+        raise _Wrong("the value loss has no gradient: V must still learn from (v - target) ** 2.")
+    out[1].backward()
+    if v.grad is None or float(v.grad.abs().max()) == 0:
+        raise _Wrong(
+            "the value loss no longer reaches V: detach V only in the advantage, not in its "
+            "own loss (v - target) ** 2."
+        )
     run = train(HUNT_SEED, HUNT_UPDATES, HUNT_ENVS, loss_fn=fixed_loss)
     if run.final() < 100:
         raise _Wrong(f"the losses look right, but the run did not learn ({_learns(run)}).")
@@ -180,9 +210,15 @@ def check_fixed_targets(fixed_targets):
         ("random rewards", np.where(mask, rng.normal(size=mask.shape), 0.0)),
     ):
         out = call_learner(fixed_targets, rew.copy(), mask.copy(), 0.9, what="your fixed_targets")
+        if out is None:
+            raise _Wrong("your fixed_targets returned None: end it with `return` and the array.")
         got = as_array(out, f"the targets for {what}", shape=mask.shape)
         want = targets_per_batch(rew, mask, 0.9)
         if close(got[mask], want[mask]):
+            if not np.allclose(got[~mask], 0.0):
+                raise _Wrong(
+                    f"on {what} the targets are right inside the mask; make them 0 outside it."
+                )
             continue
         if np.allclose(got[mask], got[mask][0]):
             raise _Wrong(
@@ -192,6 +228,11 @@ def check_fixed_targets(fixed_targets):
         raw = returns_to_go(rew, mask, 0.9)
         if close(got[mask], raw[mask]):
             raise _Wrong(f"on {what} these are the raw G_t: standardise them over the batch.")
+        if close(got[mask], pg_weights(rew, mask, 0.9, "rtg_std_episode")[mask]):
+            raise _Wrong(
+                f"on {what} each episode is standardised on its own; use one mean and one std "
+                "for all the steps of the batch."
+            )
         raise _Wrong(
             f"on {what} the targets differ from G_t standardised over the batch's steps "
             "(one mean and one std for all of them)."
