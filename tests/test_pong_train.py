@@ -233,9 +233,19 @@ def test_cli_reports_bad_arguments(tmp_path):
 
 @pytest.mark.slow
 def test_evaluate_and_record_run_on_trained_weights(one_go, tmp_path):
-    result = run_cli("evaluate", "--weights", str(one_go / "checkpoint.npz"), "--games", "1")
+    csv_path = tmp_path / "evaluation.csv"
+    args = ["--weights", str(one_go / "checkpoint.npz"), "--games", "2", "--out", str(csv_path)]
+    result = run_cli("evaluate", *args)
     assert result.returncode == 0, result.stderr
     assert "mean score difference" in result.stdout and "sampled" in result.stdout
+    rows = list(csv.DictReader(csv_path.open()))
+    assert [int(r["game"]) for r in rows] == [1, 2]
+    for r in rows:  # a game ends when one side reaches 21
+        assert max(int(r["ours"]), int(r["theirs"])) == 21
+        assert int(r["difference"]) == int(r["ours"]) - int(r["theirs"])
+    # The same weights and seed replay the same games.
+    again = run_cli("evaluate", *args[:-1], str(tmp_path / "again.csv"))
+    assert again.returncode == 0 and (tmp_path / "again.csv").read_text() == csv_path.read_text()
     gif = tmp_path / "point.gif"
     result = run_cli("record", "--weights", str(one_go / "checkpoint.npz"), "--out", str(gif))
     assert result.returncode == 0, result.stderr

@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--weights", required=True, help="checkpoint.npz (or any .npz with W1, W2)")
     ev.add_argument("--games", type=_positive_int, default=20)
     ev.add_argument("--seed", type=int, default=0)
+    ev.add_argument("--out", help="also write one CSV row per game to this file")
     ev.add_argument(
         "--greedy",
         action="store_true",
@@ -161,7 +162,7 @@ def _train(args, parser) -> int:
 
 def _evaluate(args, parser) -> int:
     from course_lib.pong.checkpoint import load_weights
-    from course_lib.pong.play import evaluate, summarize
+    from course_lib.pong.play import evaluate_games, summarize, write_evaluation
 
     try:
         W1, W2 = load_weights(args.weights)
@@ -175,10 +176,13 @@ def _evaluate(args, parser) -> int:
     def progress(g, ours, theirs):
         print(f"  game {g + 1}: {ours}-{theirs} ({ours - theirs:+d})", flush=True)
 
-    diffs = evaluate(
+    results = evaluate_games(
         W1, W2, games=args.games, seed=args.seed, sample=not args.greedy, progress=progress
     )
-    print(summarize(diffs))
+    print(summarize([ours - theirs for _, ours, theirs in results]))
+    if args.out:
+        write_evaluation(args.out, results, sample=not args.greedy)
+        print(f"per-game results written to {args.out}")
     return 0
 
 

@@ -6,6 +6,7 @@ same input as training: x_t = prepro(frame_t) - prepro(frame_{t-1}), zero at the
 
 from __future__ import annotations
 
+import csv
 from collections import Counter
 from pathlib import Path
 
@@ -60,20 +61,40 @@ def play_game(player: Player, env, seed: int, *, frames: list | None = None, unt
             return int(ours), int(theirs)
 
 
-def evaluate(W1, W2, *, games: int = 20, seed: int = 0, sample: bool = True, progress=None):
-    """Play `games` full games; return the final score differences (ours - theirs), (games,)."""
+def evaluate_games(W1, W2, *, games: int = 20, seed: int = 0, sample: bool = True, progress=None):
+    """Play `games` full games against the built-in AI; one (seed, ours, theirs) per game.
+
+    Game g starts from environment seed `seed + g` and the policy's actions are drawn from
+    `np.random.default_rng(seed)`, so the same weights and seed replay the same games.
+    """
     env = make_env()
     player = Player(W1, W2, sample=sample, rng=np.random.default_rng(seed))
-    diffs = []
+    results = []
     try:
         for g in range(games):
             ours, theirs = play_game(player, env, seed + g)
-            diffs.append(ours - theirs)
+            results.append((seed + g, ours, theirs))
             if progress is not None:
                 progress(g, ours, theirs)
     finally:
         env.close()
-    return np.array(diffs)
+    return results
+
+
+def evaluate(W1, W2, *, games: int = 20, seed: int = 0, sample: bool = True, progress=None):
+    """Play `games` full games; return the final score differences (ours - theirs), (games,)."""
+    results = evaluate_games(W1, W2, games=games, seed=seed, sample=sample, progress=progress)
+    return np.array([ours - theirs for _, ours, theirs in results])
+
+
+def write_evaluation(path, results, *, sample: bool) -> None:
+    """Save `evaluate_games` results as CSV: game, env_seed, ours, theirs, difference, policy."""
+    policy = "sampled" if sample else "greedy"
+    with open(path, "w", newline="") as f:
+        out = csv.writer(f)
+        out.writerow(["game", "env_seed", "ours", "theirs", "difference", "policy"])
+        for g, (env_seed, ours, theirs) in enumerate(results, start=1):
+            out.writerow([g, env_seed, ours, theirs, ours - theirs, policy])
 
 
 def summarize(diffs) -> str:
