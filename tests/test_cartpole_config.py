@@ -47,3 +47,24 @@ def test_bad_values_name_the_field(kwargs, error, name):
 def test_from_json_rejects_unknown_keys():
     with pytest.raises(ValueError, match="CartPoleConfig"):
         CartPoleConfig.from_json('{"seed": 0, "pickle": true}')
+
+
+def test_docstring_claim_matches_the_saved_runs():
+    """The class docstring quotes the saved 10-seed run of the defaults; check every number."""
+    from pathlib import Path
+
+    import numpy as np
+
+    from course_lib.cartpole_runs import load_runs
+
+    path = Path(__file__).resolve().parents[1] / "book" / "data" / "cartpole" / "weights.npz"
+    runs = load_runs(path)
+    assert runs["config"] == CartPoleConfig()
+    assert list(runs["seeds"]) == list(range(10)) and runs["ep_ret"].shape[-1] == 1024
+    solved = runs["solved_at"][list(runs["kinds"]).index(CartPoleConfig().weight)]
+    assert np.sum(solved >= 0) == 9 and solved[6] == -1
+    assert np.median(solved[solved >= 0]) == 602
+    doc = " ".join(CartPoleConfig.__doc__.split())
+    for claim in ("9 of the 10 seeds", "median of 602 episodes", "seed 6 was not solved"):
+        assert claim in doc, claim
+    assert "within 1,024 episodes" in doc and "not a guarantee" in doc

@@ -69,7 +69,17 @@ def test_backward():
         hs[...] = 0
         return out
 
-    assert check_backward(mutates)  # the checker passes copies, so the library is unharmed
+    fb = check_backward(mutates)  # passes copies, compares them afterwards: caught
+    assert not fb and "changed the array hs" in fb.message
+
+    def mutates_xs_and_dlogits(W1, W2, xs, hs, dlogits):
+        dlogits *= 2.0
+        dW1, dW2 = backward_by_hand(W1, W2, xs, hs, dlogits)
+        xs += 1.0
+        return dW1 / 2.0, dW2 / 2.0  # the right answer, computed by changing the inputs
+
+    fb = check_backward(mutates_xs_and_dlogits)
+    assert not fb and "xs, dlogps" in fb.message and "copies" in fb.message
     assert "pair" in check_backward(lambda *a: np.zeros(3)).message
 
 
@@ -128,3 +138,17 @@ def test_pg_loss():
         return right_loss(logits.detach(), act, w, n)
 
     assert "no gradient" in check_pg_loss(detached).message
+
+
+def test_pg_loss_must_be_a_scalar():
+    def right_loss(logits, act, w, n):
+        return -(torch.distributions.Bernoulli(logits=logits).log_prob(act) * w).sum() / n
+
+    for shaped in (
+        lambda *a: right_loss(*a).reshape(1),  # shape (1,)
+        lambda *a: right_loss(*a).reshape(1, 1),
+    ):
+        fb = check_pg_loss(shaped)
+        assert not fb and "scalar" in fb.message and "0-d" in fb.message, fb.message
+    fb = check_pg_loss(lambda *a: right_loss(*a).reshape(1))
+    assert "(1,)" in fb.message

@@ -87,3 +87,43 @@ def test_fixed_targets_quick_failures():
 
     assert "raw G_t" in check_fixed_targets(returns_to_go).message
     assert "shape" in check_fixed_targets(lambda r, m, g: np.zeros(3)).message
+
+
+def _standardise(ret, mask, over_padding=False, ddof=0):
+    pool = ret if over_padding else ret[mask]
+    return np.where(mask, (ret - pool.mean()) / pool.std(ddof=ddof), 0.0)
+
+
+@pytest.mark.parametrize(
+    ("wrong", "hint"),
+    [
+        ("g0", "whole return G_0"),
+        ("undiscounted", "not discounted"),
+        ("undiscounted_total", "undiscounted total"),
+        ("padding", "padding"),
+        ("ddof1", "ddof=1"),
+        ("forward", "before"),
+        ("per_episode", "on its own"),
+    ],
+)
+def test_fixed_targets_common_mistakes(wrong, hint):
+    """Each common wrong answer gets its own message, without the training run."""
+    from course_lib.pg_bugs import targets_g0
+    from course_lib.pg_weights import pg_weights, returns_to_go
+
+    def answer(rew, mask, gamma):
+        ret = returns_to_go(rew, mask, gamma)
+        undiscounted = returns_to_go(rew, mask, 1.0)
+        return {
+            "g0": lambda: targets_g0(rew, mask, gamma),
+            "undiscounted": lambda: targets_per_batch(rew, mask, 1.0),
+            "undiscounted_total": lambda: _standardise(np.where(mask, undiscounted[0], 0.0), mask),
+            "padding": lambda: _standardise(ret, mask, over_padding=True),
+            "ddof1": lambda: _standardise(ret, mask, ddof=1),
+            "forward": lambda: _standardise(np.where(mask, np.cumsum(rew, axis=0), 0.0), mask),
+            "per_episode": lambda: pg_weights(rew, mask, gamma, "rtg_std_episode"),
+        }[wrong]()
+
+    fb = check_fixed_targets(answer)
+    assert isinstance(fb, Feedback) and not fb
+    assert hint in fb.message, fb.message

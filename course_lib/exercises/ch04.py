@@ -70,46 +70,62 @@ def _backward_cases():
         policy = TwoLayerPolicy(D, H, rng)
         xs = rng.normal(size=(T, D))
         _, hs = policy.forward(xs)
-        dlogits = rng.normal(size=T)
-        cases.append((what, policy, xs, hs, dlogits))
+        dlogps = rng.normal(size=T)
+        cases.append((what, policy, xs, hs, dlogps))
     return cases
 
 
 @checker
 def check_backward(my_backward):
-    """`my_backward(W1, W2, xs, hs, dlogits)` -> (dW1, dW2), the gradient of
-    sum_t dlogits[t] * logit_t, with logit_t = W2 . relu(W1 x_t) and hs = relu(xs W1^T)."""
+    """`my_backward(W1, W2, xs, hs, dlogps)` -> (dW1, dW2), the gradient of
+    sum_j dlogps[j] * logit_j, with logit_j = W2 . relu(W1 x_j) and hs = relu(xs W1^T).
+
+    It gets copies of the arrays and compares them with the originals afterwards: a backward
+    pass that changes its inputs in place is wrong even when its result is right."""
     _need_function(my_backward, "my_backward")
     cases = _backward_cases()
-    for what, policy, xs, hs, dlogits in cases:
-        args = (policy.W1.copy(), policy.W2.copy(), xs.copy(), hs.copy(), dlogits.copy())
+    for what, policy, xs, hs, dlogps in cases:
+        originals = {"W1": policy.W1, "W2": policy.W2, "xs": xs, "hs": hs, "dlogps": dlogps}
+        args = tuple(a.copy() for a in originals.values())
         out = call_learner(my_backward, *args, what="my_backward")
+        changed = [
+            name
+            for (name, a), b in zip(originals.items(), args, strict=True)
+            if b.shape != a.shape or not np.array_equal(a, b)
+        ]
+        if changed:
+            raise _Wrong(
+                f"on {what}, my_backward changed the array{'s' if len(changed) > 1 else ''} "
+                f"{', '.join(changed)} it was given (the checker passes copies and compares "
+                "them afterwards). The caller still needs them: build new arrays instead, e.g. "
+                "dh = np.where(hs > 0, np.outer(dlogps, W2), 0.0), not hs[...] = ... or *=."
+            )
         if not isinstance(out, (tuple, list)) or len(out) != 2:
             raise _Wrong(f"on {what}, return a pair (dW1, dW2), got {type(out).__name__}.")
         H, D = policy.W1.shape
         dW1 = as_array(out[0], f"dW1 on {what}", shape=(H, D))
         dW2 = as_array(out[1], f"dW2 on {what}", shape=(H,))
-        want = policy.backward(xs, hs, dlogits)
+        want = policy.backward(xs, hs, dlogps)
         if close(dW2, want["W2"]) and close(dW1, want["W1"]):
             continue
         if close(dW2, -want["W2"]) and close(dW1, -want["W1"]):
             raise _Wrong(
-                f"on {what} both gradients have the wrong sign: dlogits is already the weight "
-                "of each logit, so dW2 = hs.T @ dlogits, with no minus."
+                f"on {what} both gradients have the wrong sign: dlogps is already the weight "
+                "of each logit, so dW2 = hs.T @ dlogps, with no minus."
             )
         if not close(dW2, want["W2"]):
             raise _Wrong(
                 f"on {what}, dW2 = {_fmt(dW2)}, expected {_fmt(want['W2'])}: the logit is "
-                "W2 . h_t, so each step adds dlogits[t] * h_t (hs.T @ dlogits)."
+                "W2 . h_j, so each step adds dlogps[j] * h_j (hs.T @ dlogps)."
             )
-        unmasked = np.outer(dlogits, policy.W2).T @ xs
+        unmasked = np.outer(dlogps, policy.W2).T @ xs
         if close(dW1, unmasked):
             raise _Wrong(
                 f"on {what}, dW1 is right only where the ReLU was active: zero dh where hs <= 0, "
                 "because relu passes no gradient there."
             )
         raise _Wrong(
-            f"on {what}, dW1 = {_fmt(dW1)}, expected {_fmt(want['W1'])}: dh = outer(dlogits, "
+            f"on {what}, dW1 = {_fmt(dW1)}, expected {_fmt(want['W1'])}: dh = outer(dlogps, "
             "W2), zeroed where hs <= 0, and dW1 = dh.T @ xs."
         )
     return right(f"your backward pass agrees with TwoLayerPolicy.backward on {len(cases)} batches.")
@@ -195,16 +211,20 @@ def check_pg_loss(my_loss):
         act = torch.tensor(rng.integers(0, 2, size=M), dtype=torch.float64)
         w = torch.tensor(rng.normal(size=M))
         loss = call_learner(my_loss, logits, act, w, n, what="my_loss")
-        if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
+        if not isinstance(loss, torch.Tensor):
+            raise _Wrong(f"my_loss must return a tensor, got {type(loss).__name__}.")
+        if loss.dim() != 0:
             raise _Wrong(
-                f"my_loss must return a tensor with one number, got {type(loss).__name__}."
+                "my_loss must return a scalar, a 0-d tensor (shape ()), got shape "
+                f"{tuple(loss.shape)}: reduce with .sum() to a single number, without "
+                "keepdim=True or a reshape to (1,)."
             )
         if not loss.requires_grad:
             raise _Wrong(
                 "the loss has no gradient: build it from the logits with torch operations "
                 "(torch.distributions.Bernoulli(logits=logits).log_prob(act)), no .item() or NumPy."
             )
-        (grad,) = torch.autograd.grad(loss.reshape(()), logits)
+        (grad,) = torch.autograd.grad(loss, logits)
         p = sigmoid(logits.detach().numpy())
         want = -(act.numpy() - p) * w.numpy() / n
         got = grad.numpy()

@@ -195,6 +195,61 @@ def check_fixed_loss(fixed_loss):
     )
 
 
+def _standardised(ret: np.ndarray, mask: np.ndarray, over_padding=False, ddof=0) -> np.ndarray:
+    """`ret` standardised with one mean and std, over the masked steps (or all of them)."""
+    pool = ret if over_padding else ret[mask]
+    return np.where(mask, (ret - pool.mean()) / pool.std(ddof=ddof), 0.0)
+
+
+def _targets_hint(got: np.ndarray, rew: np.ndarray, mask: np.ndarray, gamma: float, what: str):
+    """A specific message for the common wrong targets, or None."""
+    ret = returns_to_go(rew, mask, gamma)
+
+    def same(candidate) -> bool:
+        return close(got[mask], candidate[mask])
+
+    if same(ret):
+        return f"on {what} these are the raw G_t: standardise them over the batch."
+    if same(pg_weights(rew, mask, gamma, "rtg_std_episode")):
+        return (
+            f"on {what} each episode is standardised on its own; use one mean and one std "
+            "for all the steps of the batch."
+        )
+    if same(_standardised(np.where(mask, ret[0], 0.0), mask)):
+        return (
+            f"on {what} every step of an episode gets the episode's whole return G_0; the "
+            "target of step t is the return-to-go G_t, the rewards from step t on."
+        )
+    undiscounted = returns_to_go(rew, mask, 1.0)
+    if same(_standardised(undiscounted, mask)):
+        return (
+            f"on {what} the returns are not discounted: G_t = r_t + gamma * G_(t+1), with "
+            f"gamma = {gamma} here."
+        )
+    if same(_standardised(np.where(mask, undiscounted[0], 0.0), mask)):
+        return (
+            f"on {what} every step gets the episode's undiscounted total reward; the target "
+            "of step t is the discounted return-to-go G_t = r_t + gamma * G_(t+1)."
+        )
+    if same(_standardised(ret, mask, over_padding=True)):
+        return (
+            f"on {what} the mean and std include the padding (the steps where mask is False): "
+            "take them over ret[mask] only."
+        )
+    if same(_standardised(ret, mask, ddof=1)):
+        return (
+            f"on {what} you divided by the sample std (ddof=1, the default of torch.std); use "
+            "the plain one, np.std with ddof=0."
+        )
+    forward = np.where(mask, np.cumsum(np.where(mask, rew, 0.0), axis=0), 0.0)
+    if same(_standardised(forward, mask)):
+        return (
+            f"on {what} the returns add up the rewards *before* each step; G_t adds those from "
+            "step t to the end, so walk backwards in time."
+        )
+    return None
+
+
 @checker
 def check_fixed_targets(fixed_targets):
     """Bug hunt 2. `fixed_targets(rew, mask, gamma)` -> standardised G_t, shape (T, N)."""
@@ -225,14 +280,9 @@ def check_fixed_targets(fixed_targets):
                 f"on {what} every target is the same number: with 1 on every step a return "
                 "that restarts at every non-zero reward is always 1, and standardising leaves 0."
             )
-        raw = returns_to_go(rew, mask, 0.9)
-        if close(got[mask], raw[mask]):
-            raise _Wrong(f"on {what} these are the raw G_t: standardise them over the batch.")
-        if close(got[mask], pg_weights(rew, mask, 0.9, "rtg_std_episode")[mask]):
-            raise _Wrong(
-                f"on {what} each episode is standardised on its own; use one mean and one std "
-                "for all the steps of the batch."
-            )
+        hint = _targets_hint(got, rew, mask, 0.9, what)
+        if hint is not None:
+            raise _Wrong(hint)
         raise _Wrong(
             f"on {what} the targets differ from G_t standardised over the batch's steps "
             "(one mean and one std for all of them)."
