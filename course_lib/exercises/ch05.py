@@ -67,6 +67,11 @@ def check_prepro(my_prepro):
     for i, frame in enumerate(frames):
         given = frame.copy()
         out = call_learner(my_prepro, given, what="my_prepro")
+        if out is None:
+            raise _Wrong(
+                "my_prepro returned None: write its body in place of the ... and end it "
+                "with `return` and the (6400,) array."
+            )
         got = as_array(out, f"my_prepro(frame {i})", shape=(N_PIXELS,))
         if not np.array_equal(given, frame):
             changed = int(np.sum(np.any(given != frame, axis=-1)))
@@ -136,6 +141,11 @@ def check_permute_W1(permute_W1):
         W1 = rng.normal(size=(H, D))
         perm = rng.permutation(D)
         out = call_learner(permute_W1, W1.copy(), perm.copy(), what="permute_W1")
+        if out is None:
+            raise _Wrong(
+                "permute_W1 returned None: write its body in place of the ... and end it "
+                "with `return` and the (H, D) array of weights."
+            )
         W1p = as_array(out, f"permute_W1 for W1 of shape {(H, D)}", shape=(H, D))
         xs = rng.normal(size=(8, D))  # (8, D) made-up inputs
         want, got = xs @ W1.T, xs[:, perm] @ W1p.T  # (8, H) both
