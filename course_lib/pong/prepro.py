@@ -59,5 +59,33 @@ def prepro_batch(frames: np.ndarray) -> np.ndarray:
 def foreground_batch(frames: np.ndarray) -> np.ndarray:
     """As `prepro_batch`, but bool: the trainer's fast path (no float copy per step)."""
     frames = _check_frames("frames", frames, batched=True)
-    red = frames[:, 35:195:2, ::2, 0]  # (n_envs, 80, 80) view
-    return _foreground(red).reshape(len(frames), N_PIXELS)
+    n = len(frames)
+    rows = frames.reshape(n, 210, 480)[:, 35:195:2]  # (n, 80, 480) bytes: kept rows, contiguous
+    words = rows.view(np.uint32)  # (n, 80, 120); raises if a row is not contiguous
+    # A word equal to the plain background's word holds a red byte of 144 (or none): those
+    # pixels are 0 by the rule. Only the ~100 words of a frame that differ are looked at,
+    # by the rule itself: reading 25,600 red bytes 6 bytes apart costs more than comparing
+    # all the words of the kept rows and looking up the few that differ.
+    hit = np.flatnonzero(words != _BACKGROUND_WORDS)  # index (game * 80 + row) * 120 + word
+    game, word = np.divmod(hit, 80 * 120)
+    pix = _WORD_PIXEL[word]
+    kept = pix >= 0  # words holding a kept pixel's red byte
+    game, pix = game[kept], pix[kept]
+    red = frames.reshape(n, -1)[game, _RED_OFFSET[pix]]  # those pixels' red bytes
+    fg = _IS_FOREGROUND[red]
+    out = np.zeros((n, N_PIXELS), dtype=bool)
+    out[game[fg], pix[fg]] = True
+    return out
+
+
+# Tables for foreground_batch. A kept row (every 2nd pixel) seen as 120 uint32 words: pixel
+# 2j's red byte sits at byte 6j, so word 3q holds pixel 4q's red byte, word 3q + 1 pixel
+# 4q + 2's, and word 3q + 2 none of them.
+_BACKGROUND_WORDS = np.tile(np.array([144, 72, 17], dtype=np.uint8), 160).view(np.uint32)
+_word_col = np.full(120, -1)
+_word_col[0::3], _word_col[1::3] = np.arange(0, 80, 2), np.arange(1, 80, 2)
+_WORD_PIXEL = np.where(_word_col >= 0, np.arange(80)[:, None] * 80 + _word_col, -1).ravel()
+_RED_OFFSET = ((35 + 2 * (np.arange(N_PIXELS) // 80)) * 160 + 2 * (np.arange(N_PIXELS) % 80)) * 3
+_IS_FOREGROUND = np.ones(256, dtype=bool)
+_IS_FOREGROUND[list(BACKGROUND)] = False
+del _word_col

@@ -36,8 +36,14 @@ def diff_triples(cur: np.ndarray, prev: np.ndarray):
 
     Returns (rows, pix, val): int64, int64, float32 arrays sorted by row, then pixel.
     """
-    rows, pix = np.nonzero(cur != prev)
-    val = cur[rows, pix].astype(np.float32) - prev[rows, pix]  # also right for bool frames
+    n_pixels = cur.shape[1]
+    cur, prev = cur.reshape(-1), prev.reshape(-1)
+    # One flat index instead of np.nonzero's (row, pix) pairs: NumPy's 2-D nonzero is ~4x
+    # slower than flatnonzero on the trainer's (4, 6400) frames, and the order is the same.
+    flat = np.flatnonzero(cur != prev)
+    rows = flat // n_pixels
+    pix = flat - rows * n_pixels
+    val = cur[flat].astype(np.float32) - prev[flat]  # also right for bool frames
     return rows, pix, val
 
 

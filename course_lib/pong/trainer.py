@@ -45,45 +45,61 @@ LOG_FIELDS = (
 )
 
 
-class _Recorder:
-    """One game's episode so far: its sparse inputs, actions and rewards, step by step."""
-
-    def __init__(self):
-        self.pix, self.val, self.counts, self.up, self.rew = [], [], [], [], []
-
-    def add(self, pix, val, up: bool, rew: float):
-        self.pix.append(pix)
-        self.val.append(val)
-        self.counts.append(pix.size)
-        self.up.append(up)
-        self.rew.append(rew)
-
-    def __len__(self):
-        return len(self.rew)
-
-    def finish(self) -> dict:
-        return {
-            "pix": np.concatenate(self.pix).astype(np.int16),  # (n_triples,)
-            "val": np.concatenate(self.val),  # (n_triples,) +-1
-            "counts": np.array(self.counts, dtype=np.int64),  # (T,) triples per step
-            "up": np.array(self.up, dtype=np.float32),  # (T,) y_t = 1 for UP
-            "rew": np.array(self.rew, dtype=np.float64),  # (T,)
-        }
-
-
 class _Group:
-    """A vector env and its games' state between steps."""
+    """A vector env, its games' state between steps, and the steps of their episodes so far.
+
+    The steps are kept per group, not per game: each step appends the whole group's sparse
+    inputs, actions and rewards to a few lists (cheap), and a game's episode is cut out of
+    them only when it ends, once per ~1,000 steps.
+    """
 
     def __init__(self, env, size: int):
         self.env, self.size = env, size
-        self.index = np.arange(size + 1)
+        self.strength = np.ones(size, dtype=np.float32)  # paddle strength, unused by Pong
 
     def start(self, seeds):
         self.obs, _ = self.env.reset(seed=np.asarray(seeds))
         self.prev = foreground_batch(self.obs[:, 0])
         self.fresh = np.ones(self.size, dtype=bool)
         self.active = np.ones(self.size, dtype=bool)  # games whose episode will be used
-        self.recorders = [_Recorder() for _ in range(self.size)]
+        self.n_active = self.size
+        # Step t (counted from the segment's start) is entry t - self.base of each list.
+        self.rows, self.pix, self.val, self.up, self.rew = [], [], [], [], []
+        self.base = self.t = 0
+        self.ep_start = np.zeros(self.size, dtype=np.int64)  # first step of each game's episode
+
+    def record(self, rew) -> None:
+        """Keep the step just taken: the inputs and actions of `_act`, the rewards of `recv`."""
+        self.rows.append(self.step_rows)
+        self.pix.append(self.step_pix)
+        self.val.append(self.step_val)
+        self.up.append(self.step_up)
+        self.rew.append(rew)
+        self.t += 1
+
+    def episode(self, i: int) -> dict:
+        """Game i's episode, from its first step to the step just recorded."""
+        lo = int(self.ep_start[i]) - self.base
+        rows = np.concatenate(self.rows[lo:])
+        mine = rows == i
+        steps = np.repeat(np.arange(len(self.rows) - lo), [r.size for r in self.rows[lo:]])
+        n = len(self.rew) - lo
+        return {
+            "pix": np.concatenate(self.pix[lo:])[mine].astype(np.int16),  # (n_triples,)
+            "val": np.concatenate(self.val[lo:])[mine],  # (n_triples,) +-1
+            "counts": np.bincount(steps[mine], minlength=n),  # (T,) triples per step
+            "up": np.array([u[i] for u in self.up[lo:]], dtype=np.float32),  # (T,) y_t = 1: UP
+            "rew": np.array([r[i] for r in self.rew[lo:]], dtype=np.float64),  # (T,)
+        }
+
+    def forget_old_steps(self) -> None:
+        """Drop the steps that no game still playing an episode to be used needs."""
+        keep_from = int(self.ep_start[self.active].min()) if self.n_active else self.t
+        drop = keep_from - self.base
+        if drop > 0:
+            for steps in (self.rows, self.pix, self.val, self.up, self.rew):
+                del steps[:drop]
+            self.base = keep_from
 
 
 class Trainer:
@@ -243,27 +259,33 @@ class Trainer:
     def _act(self, g: _Group) -> None:
         """Choose the group's actions from its latest frames and send them to its emulators."""
         cur = foreground_batch(g.obs[:, 0])  # (m, 6400) bool
-        g.prev[g.fresh] = cur[g.fresh]  # first step of an episode: x = 0
+        if g.fresh.any():
+            g.prev[g.fresh] = cur[g.fresh]  # first step of an episode: x = 0
         rows, pix, val = sparse.diff_triples(cur, g.prev)  # x = cur - prev, sparse
         p, _ = sparse.forward(self.policy.W1, self.policy.W2, rows, pix, val, g.size)  # (m,)
-        g.up = self.rng.random(g.size) < p
+        up = self.rng.random(g.size) < p
         g.prev = cur
-        g.pix, g.val = pix, val
-        g.bounds = np.searchsorted(rows, g.index)  # game i's triples: bounds[i]:bounds[i+1]
-        g.env.send(np.where(g.up, UP, DOWN))
+        g.step_rows, g.step_pix, g.step_val, g.step_up = rows, pix, val, up
+        # ale-py's own send, without the wrapper's checks and its new array per call: the
+        # actions are int64 of shape (m,) by construction.
+        g.env.ale.send(np.where(up, UP, DOWN), g.strength)
 
     def _observe(self, g: _Group, collecting: bool) -> None:
         """Receive the group's step: record it, and hand every finished episode to learning."""
-        g.obs, rew, term, trunc, _ = g.env.recv()
+        g.obs, rew, term, trunc, _ = g.env.ale.recv()
         g.fresh = term | trunc  # SameStep autoreset: obs already shows the next game
-        b = g.bounds
-        for i in np.flatnonzero(g.active):
-            g.recorders[i].add(g.pix[b[i] : b[i + 1]], g.val[b[i] : b[i + 1]], g.up[i], rew[i])
-        self.steps += int(g.active.sum())
+        g.record(rew)
+        self.steps += g.n_active
+        if not g.fresh.any():
+            return
         for i in np.flatnonzero(g.fresh & g.active):
-            ep, g.recorders[i] = g.recorders[i].finish(), _Recorder()
+            ep = g.episode(i)
+            g.ep_start[i] = g.t
             self._end_episode(ep)
-            g.active[i] = collecting
+            if not collecting:
+                g.active[i] = False
+                g.n_active -= 1
+        g.forget_old_steps()
 
     def _segment(self, out_of_budget) -> None:
         cfg = self.config
@@ -275,7 +297,7 @@ class Trainer:
         segment_end = (self.steps // cfg.checkpoint_steps + 1) * cfg.checkpoint_steps
         # Round robin: while group k's games are emulated (C++ threads), Python handles the
         # others. The order of events is fixed, so the run is deterministic.
-        while any(g.active.any() for g in self.groups) and not self.stop_requested:
+        while any(g.n_active for g in self.groups) and not self.stop_requested:
             for g in self.groups:
                 self._observe(g, collecting)
                 if collecting and (self.steps >= segment_end or out_of_budget()):
