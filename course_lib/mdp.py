@@ -54,7 +54,14 @@ class ShortCorridor(gym.Env):
         self.next_state = np.array([[0, 1], [2, 0], [1, 3]])
         self.P = {
             s: {
-                a: [(1.0, int(self.next_state[s, a]), -1.0, bool(self.next_state[s, a] == self.goal))]
+                a: [
+                    (
+                        1.0,
+                        int(self.next_state[s, a]),
+                        -1.0,
+                        bool(self.next_state[s, a] == self.goal),
+                    )
+                ]
                 for a in (LEFT, RIGHT)
             }
             for s in range(3)
@@ -77,7 +84,9 @@ class ShortCorridor(gym.Env):
         self.steps += 1
         terminated = self.state == self.goal
         truncated = (
-            self.max_episode_steps is not None and self.steps >= self.max_episode_steps and not terminated
+            self.max_episode_steps is not None
+            and self.steps >= self.max_episode_steps
+            and not terminated
         )
         return self.state, -1.0, terminated, bool(truncated), {}
 
@@ -127,13 +136,17 @@ def policy_evaluation(P: dict, policy: np.ndarray, gamma: float = 1.0) -> np.nda
                 if done:
                     continue  # nothing is collected after a terminal transition
                 P_pi[s, s_next] += policy[s, a] * prob * gamma
-        terminal[s] = all(s_next == s and done for a in range(n_actions) for _, s_next, _, done in P[s][a])
+        terminal[s] = all(
+            s_next == s and done for a in range(n_actions) for _, s_next, _, done in P[s][a]
+        )
     r_pi[terminal] = 0.0
     P_pi[terminal] = 0.0
     try:
         return np.linalg.solve(np.eye(n_states) - P_pi, r_pi)
     except np.linalg.LinAlgError as err:
-        raise ValueError("the policy never terminates from some state: its values are infinite") from err
+        raise ValueError(
+            "the policy never terminates from some state: its values are infinite"
+        ) from err
 
 
 def short_corridor_value(p_right) -> float:

@@ -15,7 +15,6 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from test_book_build import toc_files
 
@@ -116,7 +115,9 @@ class PageVisit:
     def wait_for_math(self):
         has_math = self.page.evaluate("document.querySelectorAll('.math').length > 0")
         if has_math:
-            self.page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise")
+            self.page.wait_for_function(
+                "window.MathJax && MathJax.startup && MathJax.startup.promise"
+            )
             self.page.evaluate("MathJax.startup.promise")
 
     def wait_for_widgets(self):
@@ -124,9 +125,12 @@ class PageVisit:
             "document.querySelectorAll('script[type=\"application/vnd.jupyter.widget-view+json\"]').length"
         )
         if n_views:
+            rendered = ", ".join(
+                f".jupyter-widgets.{kind}"
+                for kind in ("widget-container", "widget-inline-hbox", "widget-box")
+            )
             self.page.wait_for_function(
-                f"document.querySelectorAll('.jupyter-widgets.widget-container, .jupyter-widgets.widget-inline-hbox, .jupyter-widgets.widget-box').length >= {n_views}",
-                timeout=20_000,
+                f"document.querySelectorAll('{rendered}').length >= {n_views}", timeout=20_000
             )
             self.page.evaluate("MathJax.startup.promise")  # typesetting of HTMLMath widgets
         self.n_views = n_views
@@ -152,7 +156,9 @@ def test_page_renders_offline(browser, site, name):
         assert not outside, f"requests that leave 127.0.0.1: {outside}"
         assert not visit.failed, f"failed requests: {visit.failed}"
         assert not visit.errors, f"uncaught page errors: {visit.errors}"
-        unexpected = [line for line in visit.console if not any(ok in line for ok in HARMLESS_CONSOLE)]
+        unexpected = [
+            line for line in visit.console if not any(ok in line for ok in HARMLESS_CONSOLE)
+        ]
         assert not unexpected, f"console errors/warnings: {unexpected}"
 
         # Math: every math element Sphinx wrote is typeset by MathJax, and none is left raw.
@@ -164,7 +170,8 @@ def test_page_renders_offline(browser, site, name):
         )
         assert n_typeset == n_math, f"{n_math - n_typeset} of {n_math} math elements not typeset"
         raw = page.evaluate(
-            "[...document.querySelectorAll('.widget-htmlmath-content')].filter(e => e.textContent.includes('$$')).length"
+            "[...document.querySelectorAll('.widget-htmlmath-content')]"
+            ".filter(e => e.textContent.includes('$$')).length"
         )
         assert raw == 0, "math inside a widget was left untypeset"
 
@@ -178,6 +185,10 @@ def test_page_renders_offline(browser, site, name):
         page.screenshot(path=str(SCREENSHOTS / f"{Path(name).name}.png"), full_page=True)
     finally:
         visit.close()
+
+
+# A wait condition: the stepper shows step `arg`.
+STEP_IS = "k => document.querySelector('.derivation-stepper .derivation-step').dataset.step === k"
 
 
 def visible_step(page) -> int:
@@ -201,23 +212,24 @@ def test_derivation_stepper_steps_on_keys_clicks_and_play(browser, site, book_bu
         handle = page.locator(".derivation-stepper .noUi-handle").first
         handle.focus()
         page.keyboard.press("ArrowRight")
-        page.wait_for_function("document.querySelector('.derivation-stepper .derivation-step').dataset.step === '2'")
+        page.wait_for_function(STEP_IS, arg="2")
         page.keyboard.press("ArrowLeft")
-        page.wait_for_function("document.querySelector('.derivation-stepper .derivation-step').dataset.step === '1'")
+        page.wait_for_function(STEP_IS, arg="1")
         # Clicks on the counter's arrows are previous/next; typing a number jumps there.
         counter = page.locator(".derivation-stepper input[type=number]").first
         counter.fill("3")
         counter.press("Enter")
-        page.wait_for_function("document.querySelector('.derivation-stepper .derivation-step').dataset.step === '3'")
+        page.wait_for_function(STEP_IS, arg="3")
         # A click on the far left of the slider's track goes back to the first step.
         track = page.locator(".derivation-stepper .noUi-target").first
         box = track.bounding_box()
         page.mouse.click(box["x"] + 1, box["y"] + box["height"] / 2)
-        page.wait_for_function("document.querySelector('.derivation-stepper .derivation-step').dataset.step === '1'")
+        page.wait_for_function(STEP_IS, arg="1")
         # Play advances by itself.
         page.locator(".derivation-stepper .widget-play button").first.click()
         page.wait_for_function(
-            "document.querySelector('.derivation-stepper .derivation-step').dataset.step !== '1'", timeout=15_000
+            "document.querySelector('.derivation-stepper .derivation-step').dataset.step !== '1'",
+            timeout=15_000,
         )
         assert not visit.errors, visit.errors
     finally:
@@ -240,7 +252,9 @@ def test_return_to_go_visualiser_switches_views(browser, site, book_build):
         assert page.locator(".rtg-visualiser img").count() == 1  # a Stack shows one view
         start = visible_rtg_view(page).split("-")
         # The preset: click the second toggle button of the first row.
-        page.locator(".rtg-visualiser .widget-toggle-buttons").first.locator("button").nth(1).click()
+        page.locator(".rtg-visualiser .widget-toggle-buttons").first.locator("button").nth(
+            1
+        ).click()
         page.wait_for_function(
             "document.querySelector('.rtg-visualiser img').className.includes('rtg-view-1-')"
         )
@@ -251,7 +265,8 @@ def test_return_to_go_visualiser_switches_views(browser, site, book_build):
         page.locator(".rtg-visualiser .noUi-handle").first.focus()
         page.keyboard.press("ArrowRight" if step == 1 else "ArrowLeft")
         page.wait_for_function(
-            f"!document.querySelector('.rtg-visualiser img').className.includes('rtg-view-{'-'.join(after_preset)}')"
+            "v => !document.querySelector('.rtg-visualiser img').className.includes(v)",
+            arg=f"rtg-view-{'-'.join(after_preset)}",
         )
         after_gamma = visible_rtg_view(page).split("-")
         assert after_gamma[:3] == after_preset[:3]
@@ -268,8 +283,10 @@ def test_bandit_explorer_play_advances(browser, site, book_build):
     visit = PageVisit(browser, f"{site}/{names[0]}.html")
     page = visit.page
     try:
-        readout = page.locator(".bandit-explorer .widget-play + .widget-slider .widget-readout, "
-                               ".bandit-explorer .widget-selection-slider .widget-readout").last
+        readout = page.locator(
+            ".bandit-explorer .widget-play + .widget-slider .widget-readout, "
+            ".bandit-explorer .widget-selection-slider .widget-readout"
+        ).last
         before = readout.text_content()
         page.locator(".bandit-explorer .widget-play button").first.click()
         page.wait_for_function(

@@ -64,6 +64,10 @@ def test_unexpected_errors_inside_a_checker_are_caught():
 
 def test_as_array_checks_shape_and_values():
     np.testing.assert_array_equal(as_array([1, 2], "g", (2,)), [1.0, 2.0])
-    for bad, message in [([1, 2, 3], "shape (2,)"), ([1, np.inf], "NaN or infinite"), ({"a": 1}, "array of numbers")]:
+    for bad, message in [
+        ([1, 2, 3], "shape (2,)"),
+        ([1, np.inf], "NaN or infinite"),
+        ({"a": 1}, "array of numbers"),
+    ]:
         with pytest.raises(_Wrong, match=message.replace("(", r"\(").replace(")", r"\)")):
             as_array(bad, "g", (2,))

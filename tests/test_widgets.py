@@ -6,7 +6,10 @@ from ipywidgets.embed import embed_data
 
 from course_lib.widgets import Step, derivation_stepper, step_html
 
-STEPS = [Step(r"J = \sum_\tau P R", "start"), Step(r"\nabla J = \sum_\tau \nabla P R", "move the gradient in")]
+STEPS = [
+    Step(r"J = \sum_\tau P R", "start"),
+    Step(r"\nabla J = \sum_\tau \nabla P R", "move the gradient in"),
+]
 
 
 def links_in(widget):
@@ -16,7 +19,12 @@ def links_in(widget):
     for model in state.values():
         if model["model_name"] == "LinkModel":
             src, tgt = model["state"]["source"], model["state"]["target"]
-            links.append(((src[0].removeprefix("IPY_MODEL_"), src[1]), (tgt[0].removeprefix("IPY_MODEL_"), tgt[1])))
+            links.append(
+                (
+                    (src[0].removeprefix("IPY_MODEL_"), src[1]),
+                    (tgt[0].removeprefix("IPY_MODEL_"), tgt[1]),
+                )
+            )
     return links
 
 

@@ -42,7 +42,9 @@ def own_state(widget):
     ids = set(own)
     for model_id, model in state["state"].items():
         if model["model_name"] in ("LinkModel", "DirectionalLinkModel"):
-            ends = {model["state"][end][0].removeprefix("IPY_MODEL_") for end in ("source", "target")}
+            ends = {
+                model["state"][end][0].removeprefix("IPY_MODEL_") for end in ("source", "target")
+            }
             if ends <= ids:
                 own[model_id] = model
     return {**state, "state": own}
