@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from course_lib.pong.envs import DOWN, UP, env_seeds, make_env, make_vector_env
-from course_lib.pong.prepro import prepro, prepro_batch
+from course_lib.pong.prepro import foreground_gray, prepro, prepro_batch
 
 
 def palette(frames):
@@ -88,3 +88,28 @@ def test_vector_env_terminates_and_resets_in_the_same_step(n):
         assert np.all(info["episode_frame_number"] == 0)  # already the next game's first frame
     finally:
         venv.close()
+
+
+def test_grayscale_frames_give_prepro_of_the_rgb_frames():
+    """The trainer's input: foreground_gray of grey screens == prepro of the same RGB screens."""
+    seeds = np.array([5, 6, 7])
+    rgb_env, gray_env = make_vector_env(3), make_vector_env(3, grayscale=True)
+    rng = np.random.default_rng(1)
+    try:
+        rgb, _ = rgb_env.reset(seed=seeds)
+        gray, _ = gray_env.reset(seed=seeds)  # the same seeds: the same games, sticky actions too
+        points = 0
+        for _ in range(1500):
+            assert gray.shape == (3, 1, 210, 160)
+            fg = foreground_gray(gray[:, 0])
+            for i in range(3):
+                np.testing.assert_array_equal(fg[i], prepro(rgb[i, 0]).astype(bool))
+            act = np.where(rng.random(3) < 0.5, UP, DOWN)
+            rgb, rew, *_ = rgb_env.step(act)
+            gray, rew_gray, *_ = gray_env.step(act)
+            np.testing.assert_array_equal(rew, rew_gray)
+            points += int(np.count_nonzero(rew))
+        assert points > 20  # many points and resets were played, so many ball positions seen
+    finally:
+        rgb_env.close()
+        gray_env.close()

@@ -46,8 +46,8 @@ TINY_FLAGS = [
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def train(run_dir, max_steps, resume=False):
-    trainer = Trainer(None if resume else TINY, run_dir, resume=resume)
+def train(run_dir, max_steps, resume=False, config=TINY):
+    trainer = Trainer(None if resume else config, run_dir, resume=resume)
     trainer.train(max_steps=max_steps)
     trainer.close()
     return trainer
@@ -142,6 +142,21 @@ def test_crash_mid_write_keeps_the_last_good_checkpoint(one_go, tmp_path, monkey
     assert_same_run(one_go, run_dir)  # still the old, loadable checkpoint
 
 
+def test_updates_applied_at_once_also_resume_exactly(one_go, tmp_path):
+    """apply_delay=0, the 2016 order (and the first shipped run's): no learner thread."""
+    at_once = TINY.replace(apply_delay=0)
+    train(tmp_path / "a", 1000, config=at_once)
+    train(tmp_path / "b", 500, config=at_once)
+    train(tmp_path / "b", 1000, resume=True)
+    assert_same_run(tmp_path / "a", tmp_path / "b")
+
+
+def test_configs_saved_before_apply_delay_existed_update_at_once():
+    saved = TINY.to_json().replace('"apply_delay": 32, ', "")
+    assert "apply_delay" not in saved
+    assert TrainConfig.from_json(saved) == TINY.replace(apply_delay=0)
+
+
 def test_resume_refuses_changed_settings(one_go, tmp_path):
     with pytest.raises(ValueError, match="lr"):
         Trainer(TINY.replace(lr=0.5), one_go, resume=True)
@@ -158,6 +173,8 @@ def test_bad_config_names_the_field():
         TrainConfig(gamma=1.5)
     with pytest.raises(TypeError, match="n_envs"):
         TrainConfig(n_envs=2.0)
+    with pytest.raises(ValueError, match="apply_delay must be >= 0"):
+        TrainConfig(apply_delay=-1)
 
 
 def run_cli(*args, **kwargs):

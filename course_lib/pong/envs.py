@@ -33,11 +33,14 @@ def make_vector_env(
     n_threads: int = 1,
     max_episode_frames: int = PONG_V5["max_num_frames_per_episode"],
     repeat_action_probability: float = PONG_V5["repeat_action_probability"],
+    grayscale: bool = False,
 ) -> ale_py.AtariVectorEnv:
     """`n_envs` Pong games stepped together by `n_threads` C++ threads, frames as in Pong-v5.
 
-    `step` returns observations of shape (n_envs, 1, 210, 160, 3) uint8. A game that ends is
-    reset in the same step ("SameStep"): the observation returned with terminated or
+    `step` returns observations of shape (n_envs, 1, 210, 160, 3) uint8, or with grayscale
+    (n_envs, 1, 210, 160): one grey byte per pixel, a third of the bytes to copy and read (the
+    trainer's choice; `prepro.foreground_gray` turns them into prepro's output). A game that
+    ends is reset in the same step ("SameStep"): the observation returned with terminated or
     truncated True is already the first frame of the next game.
     """
     return ale_py.AtariVectorEnv(
@@ -51,7 +54,7 @@ def make_vector_env(
         autoreset_mode="SameStep",
         img_height=210,
         img_width=160,
-        grayscale=False,
+        grayscale=grayscale,
         stack_num=1,
         maxpool=False,
         noop_max=0,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import json
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -30,7 +31,7 @@ from course_lib.pong import sparse
 from course_lib.pong.checkpoint import load_checkpoint, save_checkpoint
 from course_lib.pong.config import RESUMABLE_CHANGES, TrainConfig
 from course_lib.pong.envs import DOWN, UP, env_seeds, make_vector_env
-from course_lib.pong.prepro import N_PIXELS, foreground_batch
+from course_lib.pong.prepro import N_PIXELS, foreground_gray
 from course_lib.returns import discounted_returns, standardize
 from course_lib.rmsprop import RMSProp
 
@@ -59,7 +60,7 @@ class _Group:
 
     def start(self, seeds):
         self.obs, _ = self.env.reset(seed=np.asarray(seeds))
-        self.prev = foreground_batch(self.obs[:, 0])
+        self.prev = foreground_gray(self.obs[:, 0])
         self.fresh = np.ones(self.size, dtype=bool)
         self.active = np.ones(self.size, dtype=bool)  # games whose episode will be used
         self.n_active = self.size
@@ -165,6 +166,10 @@ class Trainer:
             self.elapsed_before = float(state["elapsed_s"])
         self._open_log(resume)
         self.pending: list[dict] = []
+        # The update being computed by the learner thread, and the rounds left until it is applied.
+        self._learner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pong-learner")
+        self._gradient = None
+        self._rounds_to_apply = 0
         self.groups: list[_Group] = []
         self.stop_requested = False
         self.on_episode = None  # optional callback(trainer, row), e.g. a progress bar
@@ -228,8 +233,23 @@ class Trainer:
             self.on_episode(self, row)
 
     def _update(self):
-        """One RMSProp step on the pending episodes (the batch), then forget them."""
+        """Start the update on the pending episodes (the batch), then forget them.
+
+        With apply_delay = 0 the update is computed and applied at once. Otherwise the learner
+        thread computes the gradient (NumPy releases the GIL in its loops) while the games go on
+        with the current weights, and the step is applied `apply_delay` rounds later, at the same
+        point of every run whatever the thread's speed: the run stays deterministic.
+        """
         batch, self.pending = self.pending, []
+        self._apply_update()  # at most one update in flight
+        if self.config.apply_delay == 0:
+            self._finish(self._gradient_of(batch))
+        else:
+            self._gradient = self._learner.submit(self._gradient_of, batch)
+            self._rounds_to_apply = self.config.apply_delay
+
+    def _gradient_of(self, batch: list[dict]) -> dict:
+        """The policy-gradient estimate g_hat for a batch of episodes, at the current weights."""
         lengths = [ep["rew"].size for ep in batch]
         offsets = np.cumsum([0] + lengths[:-1])
         rows = np.concatenate(
@@ -251,14 +271,22 @@ class Trainer:
         W1, W2 = self.policy.W1, self.policy.W2
         p, h = sparse.forward(W1, W2, rows, pix, val, up.size)  # (T,), (T, H)
         dlogps = (up - p) * adv  # d log pi(act_t) / d logit_t, weighted by the return
-        grads = sparse.backward(W2, h, dlogps, rows, pix, val, N_PIXELS)
-        self.opt.step(grads)
+        return sparse.backward(W2, h, dlogps, rows, pix, val, N_PIXELS)
+
+    def _finish(self, grads: dict) -> None:
+        self.opt.step(grads)  # theta <- theta + RMSProp step (ascent)
         self.updates += 1
+
+    def _apply_update(self) -> None:
+        """Apply the update the learner thread is computing (waiting for it if need be)."""
+        if self._gradient is not None:
+            gradient, self._gradient = self._gradient, None
+            self._finish(gradient.result())
 
     # ---------------------------------------------------------------- the loop
     def _act(self, g: _Group) -> None:
         """Choose the group's actions from its latest frames and send them to its emulators."""
-        cur = foreground_batch(g.obs[:, 0])  # (m, 6400) bool
+        cur = foreground_gray(g.obs[:, 0])  # (m, 6400) bool
         if g.fresh.any():
             g.prev[g.fresh] = cur[g.fresh]  # first step of an episode: x = 0
         rows, pix, val = sparse.diff_triples(cur, g.prev)  # x = cur - prev, sparse
@@ -270,12 +298,15 @@ class Trainer:
         # actions are int64 of shape (m,) by construction.
         g.env.ale.send(np.where(up, UP, DOWN), g.strength)
 
-    def _observe(self, g: _Group, collecting: bool) -> None:
-        """Receive the group's step: record it, and hand every finished episode to learning."""
+    def _receive(self, g: _Group) -> None:
+        """Receive the group's step and record it."""
         g.obs, rew, term, trunc, _ = g.env.ale.recv()
         g.fresh = term | trunc  # SameStep autoreset: obs already shows the next game
         g.record(rew)
         self.steps += g.n_active
+
+    def _finish_episodes(self, g: _Group, collecting: bool) -> None:
+        """Hand every episode that ended in the group's last step to learning."""
         if not g.fresh.any():
             return
         for i in np.flatnonzero(g.fresh & g.active):
@@ -299,14 +330,24 @@ class Trainer:
         # others. The order of events is fixed, so the run is deterministic.
         while any(g.n_active for g in self.groups) and not self.stop_requested:
             for g in self.groups:
-                self._observe(g, collecting)
+                self._receive(g)
+                if cfg.apply_delay == 0:  # as in 2016: an update applies before the next action
+                    self._finish_episodes(g, collecting)
+                    self._act(g)
+                else:  # send the actions first: the emulators run during the bookkeeping
+                    self._act(g)
+                    self._finish_episodes(g, collecting)
                 if collecting and (self.steps >= segment_end or out_of_budget()):
                     collecting = False  # the games under way finish; no new ones are used
-                self._act(g)
+            if self._gradient is not None:
+                self._rounds_to_apply -= 1
+                if self._rounds_to_apply <= 0:
+                    self._apply_update()
         for g in self.groups:
             g.env.recv()  # collect the step still in flight; its result is not used
         if self.pending:
             self._update()
+        self._apply_update()  # a checkpoint holds no update in flight
         self.segments += 1
 
     def train(self, *, max_steps=None, max_seconds=None, max_updates=None) -> dict:
@@ -334,6 +375,7 @@ class Trainer:
                     size,
                     n_threads=max(1, cfg.n_threads // cfg.n_groups),
                     max_episode_frames=cfg.max_episode_frames,
+                    grayscale=True,
                 ),
                 size,
             )
@@ -359,4 +401,5 @@ class Trainer:
         }
 
     def close(self):
+        self._learner.shutdown()
         self._log_file.close()
