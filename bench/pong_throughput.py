@@ -1,16 +1,25 @@
 """Pong throughput, side by side in one run: raw emulator, our trainer, the 2016 reference.
 
-    OMP_NUM_THREADS=1 python bench/pong_throughput.py --seconds 30
+    OMP_NUM_THREADS=1 python bench/pong_throughput.py --rounds 5 --seconds 10
 
-1. raw: ale-py's AtariVectorEnv alone, random UP/DOWN actions, the trainer's n_envs and
-   threads, in two layouts: one vector env of n_envs games, and the trainer's n_groups vector
-   envs stepped in turn (send to all, then receive each). The faster of the two is "raw";
-2. trainer: course_lib.pong's Trainer (learning included) for the same time, with the default
-   TrainConfig (n_envs=8, n_groups=2, n_threads=4: two emulator threads per group);
-3. reference: two copies of the 2016 NumPy trainer (OMP_NUM_THREADS=1 each) at once, summed.
+The course machine is a 2-core VM whose speed drifts by 10-30% from one ten-second stretch
+to the next (its neighbours' load). So the three programs are measured in turns, round after
+round, and every ratio is taken within a round (numbers measured a minute apart) before the
+median over rounds is reported. Each round measures, for --seconds each:
 
-Prints agent steps per second for each and the two ratios the project aims at:
-trainer / raw >= 0.85 and trainer / (reference x 2) >= 1.5.
+1. raw: ale-py's AtariVectorEnv alone, random UP/DOWN actions, the trainer's games, frames
+   (grayscale, as the trainer asks for them) and threads, in two layouts: one vector env of
+   n_envs games, and the trainer's n_groups vector envs stepped in turn. The faster layout of
+   the round is "raw";
+2. trainer: course_lib.pong's Trainer with the default TrainConfig, learning included. One
+   run is continued from round to round (--resume), so later rounds train a policy that has
+   learnt something, as a real run does. The rate is read off its step counter between
+   --warmup seconds after the call (emulators created, games reset) and the end of the window;
+3. reference x2: two copies of the 2016 NumPy trainer (OMP_NUM_THREADS=1 each) at once, summed.
+
+Prints agent steps per second (one action in one game) for each, the two ratios per round,
+their medians and the project's goals: trainer / raw >= 0.85, trainer / (reference x 2) >= 1.5.
+Writes everything to bench/results/pong_throughput.json.
 """
 
 from __future__ import annotations
@@ -18,15 +27,17 @@ from __future__ import annotations
 import os
 
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[var] = (
-        "1"  # set before NumPy loads BLAS: threads fighting over 2 cores distort it all
-    )
+    # Set before NumPy loads BLAS: BLAS threads fighting over 2 cores distort everything.
+    os.environ[var] = "1"
 
 import argparse  # noqa: E402
+import json  # noqa: E402
 import re  # noqa: E402
+import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
+import threading  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -37,22 +48,32 @@ from course_lib.pong.envs import DOWN, UP, make_vector_env  # noqa: E402
 from course_lib.pong.trainer import Trainer  # noqa: E402
 
 REFERENCE = Path("/work/shared/peers/karpathy_pong_reference.py")
+RESULTS = Path(__file__).resolve().parent / "results" / "pong_throughput.json"
+GOAL_RAW, GOAL_REFERENCE = 0.85, 1.5
 
 
-def raw_steps_per_s(n_envs: int, n_threads: int, seconds: float, n_groups: int = 1) -> float:
+def raw_steps_per_s(config: TrainConfig, seconds: float, n_groups: int) -> float:
     """Random actions, no learning: n_groups vector envs (threads split as in the trainer)."""
-    size = n_envs // n_groups
-    envs = [make_vector_env(size, n_threads=max(1, n_threads // n_groups)) for _ in range(n_groups)]
+    size = config.n_envs // n_groups
+    threads = max(1, config.n_threads // n_groups)
+    envs = [make_vector_env(size, n_threads=threads, grayscale=True) for _ in range(n_groups)]
+    rng = np.random.default_rng(0)
+
+    def actions():
+        return np.where(rng.random(size) < 0.5, UP, DOWN)
+
     for env in envs:
         env.reset(seed=0)
-    rng = np.random.default_rng(0)
-    for env in envs:
-        env.send(np.where(rng.random(size) < 0.5, UP, DOWN))
+        env.send(actions())
+    for _ in range(20):  # warm up: threads started, first frames out of the way
+        for env in envs:
+            env.recv()
+            env.send(actions())
     steps, t0 = 0, time.perf_counter()
     while time.perf_counter() - t0 < seconds:
         for env in envs:  # round robin, as the trainer does: the others run meanwhile
             env.recv()
-            env.send(np.where(rng.random(size) < 0.5, UP, DOWN))
+            env.send(actions())
             steps += size
     rate = steps / (time.perf_counter() - t0)
     for env in envs:
@@ -61,30 +82,27 @@ def raw_steps_per_s(n_envs: int, n_threads: int, seconds: float, n_groups: int =
     return rate
 
 
-def emulator_threads(n_envs: int, n_threads: int) -> int:
-    """The threads ale-py really starts: it caps them at the number of cores."""
-    before = len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else None
-    env = make_vector_env(n_envs, n_threads=n_threads)
-    after = len(os.listdir("/proc/self/task")) if before is not None else None
-    env.close()
-    return n_threads if before is None else after - before
+def trainer_steps_per_s(config: TrainConfig, run_dir: Path, seconds: float, warmup: float):
+    """Steady-state steps/s of one train() call of `seconds`, continuing the run in run_dir."""
+    resume = (run_dir / "checkpoint.npz").exists()
+    trainer = Trainer(None if resume else config, run_dir, resume=resume)
+    samples, done = [], threading.Event()
 
+    def sample():  # reads an int attribute every 50 ms: no effect on the trainer's work
+        while not done.wait(0.05):
+            samples.append((time.perf_counter(), trainer.steps))
 
-def trainer_steps_per_s(config: TrainConfig, seconds: float) -> float:
-    """Steady-state rate, like the raw loop's: from the first to the last episode end in the window.
-
-    Creating the emulators and the seeded resets (about a second, once per checkpoint
-    segment) are left out, as they are for the raw emulator.
-    """
-    with tempfile.TemporaryDirectory() as run_dir:
-        trainer = Trainer(config, run_dir)
-        marks = []
-        trainer.on_episode = lambda tr, row: marks.append((time.perf_counter(), tr.steps))
-        t0 = time.perf_counter()
-        trainer.train(max_seconds=seconds)
-        trainer.close()
-    inside = [(t, s) for t, s in marks if t - t0 <= seconds]
-    (t1, s1), (t2, s2) = inside[0], inside[-1]
+    monitor = threading.Thread(target=sample, daemon=True)
+    t0 = time.perf_counter()
+    monitor.start()
+    trainer.train(max_seconds=seconds)
+    done.set()
+    monitor.join()
+    trainer.close()
+    window = [(t, s) for t, s in samples if warmup <= t - t0 <= seconds]
+    if len(window) < 2 or window[-1][1] == window[0][1]:
+        raise RuntimeError(f"the trainer took no steps in its window: raise --seconds ({seconds})")
+    (t1, s1), (t2, s2) = window[0], window[-1]
     return (s2 - s1) / (t2 - t1)
 
 
@@ -94,6 +112,7 @@ def reference_steps_per_s(seconds: float, copies: int = 2) -> list[float]:
         subprocess.Popen(
             [sys.executable, str(REFERENCE), "--seconds", str(seconds), "--seed", str(i)],
             stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
             text=True,
             env=env,
         )
@@ -110,40 +129,87 @@ def main():
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--seconds", type=float, default=30.0)
-    ap.add_argument("--n-envs", type=int, default=TrainConfig.n_envs)
-    ap.add_argument("--n-groups", type=int, default=TrainConfig.n_groups)
-    ap.add_argument("--n-threads", type=int, default=TrainConfig.n_threads)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--seconds", type=float, default=10.0, help="per measurement")
+    ap.add_argument("--warmup", type=float, default=1.5, help="trainer seconds left out")
     ap.add_argument("--skip-reference", action="store_true")
+    ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args()
-    config = TrainConfig(n_envs=args.n_envs, n_groups=args.n_groups, n_threads=args.n_threads)
-    size = args.n_envs // args.n_groups
-    per_group = emulator_threads(size, max(1, args.n_threads // args.n_groups))
+    if args.rounds < 1 or args.seconds <= args.warmup:
+        ap.error("--rounds must be >= 1 and --seconds greater than --warmup")
+    if not args.skip_reference and not REFERENCE.exists():
+        ap.error(f"{REFERENCE} not found: pass --skip-reference")
+    config = TrainConfig()
     print(
-        f"n_envs={args.n_envs} n_groups={args.n_groups} n_threads={args.n_threads} "
-        f"(ale-py starts {emulator_threads(args.n_envs, args.n_threads)} for one vector env, "
-        f"{per_group} per group) BLAS threads=1 seconds={args.seconds:g} "
-        f"cpus={os.cpu_count()} load={os.getloadavg()[0]:.2f}",
+        f"config: n_envs={config.n_envs} n_groups={config.n_groups} n_threads={config.n_threads} "
+        f"apply_delay={config.apply_delay}; BLAS threads 1; {args.rounds} rounds of "
+        f"{args.seconds:g} s per measurement; cpus={os.cpu_count()}",
         flush=True,
     )
-    raw_one = raw_steps_per_s(args.n_envs, args.n_threads, args.seconds)
-    print(f"raw, one vector env:                {raw_one:7.0f} steps/s", flush=True)
-    raw = raw_one
-    if args.n_groups > 1:
-        raw_groups = raw_steps_per_s(args.n_envs, args.n_threads, args.seconds, args.n_groups)
-        print(f"raw, the trainer's {args.n_groups} groups:        {raw_groups:7.0f} steps/s")
-        raw = max(raw_one, raw_groups)
-    print(f"raw AtariVectorEnv, random actions: {raw:7.0f} steps/s (the faster layout)", flush=True)
-    ours = trainer_steps_per_s(config, args.seconds)
-    print(f"trainer (learning included):        {ours:7.0f} steps/s", flush=True)
-    print(f"trainer / raw = {ours / raw:.2f}   (goal >= 0.85)")
+    rounds = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for k in range(args.rounds):
+            r = {"raw_one_env": raw_steps_per_s(config, args.seconds, 1)}
+            r["raw_groups"] = raw_steps_per_s(config, args.seconds, config.n_groups)
+            r["raw"] = max(r["raw_one_env"], r["raw_groups"])
+            r["trainer"] = trainer_steps_per_s(config, Path(tmp), args.seconds, args.warmup)
+            r["trainer_over_raw"] = r["trainer"] / r["raw"]
+            line = (
+                f"round {k + 1}: raw {r['raw_one_env']:5.0f} (one env) {r['raw_groups']:5.0f} "
+                f"({config.n_groups} groups)  trainer {r['trainer']:5.0f}  "
+                f"trainer/raw {r['trainer_over_raw']:.2f}"
+            )
+            if not args.skip_reference:
+                r["reference"] = reference_steps_per_s(args.seconds)
+                r["trainer_over_reference_x2"] = r["trainer"] / sum(r["reference"])
+                line += (
+                    f"  reference x2 {sum(r['reference']):5.0f}  "
+                    f"trainer/reference {r['trainer_over_reference_x2']:.2f}"
+                )
+            r["load_1min"] = os.getloadavg()[0]
+            rounds.append(r)
+            print(line, flush=True)
+
+    def median(key):
+        return statistics.median(r[key] for r in rounds)
+
+    summary = {
+        "raw": median("raw"),
+        "trainer": median("trainer"),
+        "trainer_over_raw": median("trainer_over_raw"),
+    }
+    print(
+        f"medians over {len(rounds)} rounds: raw {summary['raw']:.0f}, trainer "
+        f"{summary['trainer']:.0f} steps/s; trainer/raw {summary['trainer_over_raw']:.2f} "
+        f"(goal >= {GOAL_RAW}: {'met' if summary['trainer_over_raw'] >= GOAL_RAW else 'NOT met'})"
+    )
     if not args.skip_reference:
-        ref = reference_steps_per_s(args.seconds)
+        summary["reference_x2"] = statistics.median(sum(r["reference"]) for r in rounds)
+        summary["trainer_over_reference_x2"] = median("trainer_over_reference_x2")
+        met = summary["trainer_over_reference_x2"] >= GOAL_REFERENCE
         print(
-            f"2016 reference x2 (1 thread each):  {sum(ref):7.0f} steps/s  "
-            f"({' + '.join(f'{r:.0f}' for r in ref)})"
+            f"reference x2 {summary['reference_x2']:.0f} steps/s; trainer/reference x2 "
+            f"{summary['trainer_over_reference_x2']:.2f} "
+            f"(goal >= {GOAL_REFERENCE}: {'met' if met else 'NOT met'})"
         )
-        print(f"trainer / reference x2 = {ours / sum(ref):.2f}   (goal >= 1.5)")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(
+        json.dumps(
+            {
+                "command": " ".join(sys.argv),
+                "config": json.loads(config.to_json()),
+                "rounds": rounds,
+                "medians": summary,
+                "goals": {
+                    "trainer_over_raw": GOAL_RAW,
+                    "trainer_over_reference_x2": GOAL_REFERENCE,
+                },
+            },
+            indent=1,
+        )
+        + "\n"
+    )
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

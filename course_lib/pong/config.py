@@ -25,16 +25,18 @@ class TrainConfig:
     n_groups: int = 2
     """The games are split into this many groups, each its own vector env, stepped in turn:
     while one group's games are emulated, Python picks the other group's actions and does
-    the learning, so neither the emulator threads nor the Python thread waits for the other.
+    the bookkeeping, so neither the emulator threads nor the Python thread waits for the other.
     n_envs must be a multiple of it."""
 
-    n_threads: int = 4
-    """Emulator threads in all, split evenly between the groups (at least one each): 4 gives
-    each group two. The machine has 2 cores, and ale-py starts at most one thread per core
-    for a vector env, so more than 2 per group changes nothing. Two per group keep both cores
-    emulating while Python handles the other group, where one per group leaves a core idle
-    whenever one group waits. Changing it does not change the results (each game is emulated
-    independently), so it may differ on --resume."""
+    n_threads: int = 2
+    """Emulator threads in all, split evenly between the groups (at least one each): 2 gives
+    each group one, so the machine's 2 cores each run one group's games while this thread
+    wakes up now and then to pick actions. (ale-py starts at most one thread per core for a
+    vector env.) Two threads per group (4 in all) kept more threads than cores runnable and
+    ran about 7% slower on the course machine (five alternating rounds, every round slower).
+    Changing it does not change the results (each game is emulated independently), so it
+    may differ on --resume.
+    """
 
     n_hidden: int = 200
     """H, the hidden units, as in 2016."""

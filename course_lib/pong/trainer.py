@@ -7,8 +7,13 @@ One loop, read top to bottom in `_segment`:
     act_t ~ Bernoulli(p_t): UP (2) or DOWN (3)         one uniform number per game
     ... a game ends -> its episode joins the batch; batch_episodes episodes -> one update:
     G_t   = discounted_returns(rew, gamma, reset_at_nonzero=True), standardised per batch
-    g_hat = sum_t G_t * grad log pi(act_t | x_t)      sparse backward pass
-    theta <- RMSProp ascent step
+    g_hat = sum_t G_t * grad log pi(act_t | x_t)      sparse backward pass, learner thread
+    theta <- RMSProp ascent step                       apply_delay rounds later
+
+The frames come from the emulator in grayscale (`prepro.foreground_gray`, tested equal to
+`prepro`). The games are split into groups, each its own vector env, stepped in turn: while
+one group's games are emulated by ale-py's C++ threads, this thread picks the other group's
+actions, and a second thread computes the gradient of a finished batch.
 
 Training runs in segments of `checkpoint_steps` agent steps. A segment starts every game from
 a seed derived from (seed, segment) and ends by letting the games in progress finish, one
