@@ -20,7 +20,8 @@ class TrainConfig:
     """Games played at once by ale-py's C++ threads. The policy's forward pass is batched over
     them, so Python's per-step overhead is paid once per group of n_envs / n_groups agent
     steps. On the 2-core course machine 16 games (2 groups of 8) ran about 5% faster than 8
-    (bench/pong_throughput.py, alternating rounds); the first agent was trained with 8."""
+    (compare `bench/pong_throughput.py --n-envs 8` with the default, measured in alternating
+    rounds); the first shipped agent was trained with 8."""
 
     n_groups: int = 2
     """The games are split into this many groups, each its own vector env, stepped in turn:
@@ -59,10 +60,12 @@ class TrainConfig:
     apply_delay: int = 32
     """Rounds (one step of every game) between the end of a batch and the moment its update is
     applied. Meanwhile a second thread computes the gradient while the games go on with the
-    current weights, so the emulators do not stand idle for the ~60 ms an update takes. A
-    batch spans 250 rounds or more (16 games, 4 episodes of 1,000+ steps), so the acting
-    weights are at most an eighth of a batch behind. The point where an update applies is
-    counted in rounds, not seconds, so the run stays deterministic. 0 computes and applies
+    current weights, so the emulators do not stand idle for the ~60 ms an update takes.
+    Batches usually end hundreds of rounds apart (16 games, 4 episodes of 1,000+ steps), so
+    the acting weights are a small part of a batch behind; when batches end closer together
+    (at a segment's start all games begin at once) an update first waits for the one before.
+    The point where an update applies is counted in rounds, not seconds, so the run stays
+    deterministic. The log's `updates` counts the updates applied so far. 0 computes and applies
     each update at once, before the next action, as the 2016 code does; runs saved before
     this setting existed (the first shipped agent's) ran that way, and resume that way."""
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import csv
 import json
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from pathlib import Path
 
 import numpy as np
@@ -394,6 +394,10 @@ class Trainer:
             for g in self.groups:
                 g.env.close()
             self.groups = []
+            if self._gradient is not None:  # an exception mid-segment: drop its unfinished work
+                wait([self._gradient])
+                self._gradient = None
+            self.pending = []
             self._log_file.flush()
         seconds = time.perf_counter() - self._t_start
         return {
