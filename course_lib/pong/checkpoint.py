@@ -25,13 +25,16 @@ CHECKPOINT = "checkpoint.npz"
 FORMAT_VERSION = 1
 
 
-def atomic_savez(path, arrays: dict) -> None:
-    """`np.savez(path, **arrays)`, but all-or-nothing: temp file, fsync, os.replace."""
+def atomic_write(path, write, *, mode: str = "wb") -> None:
+    """Write `path` all-or-nothing: `write(file)` into a temp file, fsync, os.replace.
+
+    A crash at any point leaves either the old file or the new one, never half of one.
+    """
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        with open(tmp, "wb") as f:
-            np.savez(f, **arrays)
+        with open(tmp, mode, **({} if "b" in mode else {"newline": ""})) as f:
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
@@ -45,6 +48,11 @@ def atomic_savez(path, arrays: dict) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def atomic_savez(path, arrays: dict) -> None:
+    """`np.savez(path, **arrays)`, but all-or-nothing (`atomic_write`)."""
+    atomic_write(path, lambda f: np.savez(f, **arrays))
 
 
 def save_checkpoint(run_dir, state: dict, optimizer_state: dict) -> Path:

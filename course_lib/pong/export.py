@@ -22,34 +22,18 @@ error if the file belongs to other weights.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import csv
 import io
 import json
-import os
 from pathlib import Path
 
 import numpy as np
 
-from course_lib.pong.checkpoint import CHECKPOINT, atomic_savez
+from course_lib.pong.checkpoint import CHECKPOINT, atomic_savez, atomic_write
 
 POLICY = "policy.npz"
 LOG = "log.csv"
 COUNTERS = ("episodes", "steps", "updates", "running_reward", "elapsed_s")
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "w", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
 
 
 def _log_until(log_path: Path, last_episode: int) -> str:
@@ -100,7 +84,7 @@ def export(run_dir, out) -> dict:
     arrays = {"W1": W1, "W2": W2, "config": np.asarray(str(state["config"]))}
     arrays.update({k: np.asarray(v) for k, v in counters.items()})
     atomic_savez(out / POLICY, arrays)
-    _atomic_write_text(out / LOG, log_text)
+    atomic_write(out / LOG, lambda f: f.write(log_text), mode="w")
     return counters
 
 
