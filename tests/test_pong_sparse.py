@@ -17,7 +17,7 @@ def sparse_batch(T, seed=0, D=6400, density=27 / 6400):
     return X, rows, pix, X[rows, pix]
 
 
-@pytest.mark.parametrize("T", [1, 8, 300])  # the small (acting) path and the blocked path
+@pytest.mark.parametrize("T", [1, 8, 300])  # the small (acting) path and the CSR path
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_forward_equals_dense(T, dtype):
     policy = TwoLayerPolicy(6400, 20, np.random.default_rng(1), dtype=dtype)
@@ -30,9 +30,7 @@ def test_forward_equals_dense(T, dtype):
     np.testing.assert_allclose(p, p_dense, atol=tol)
 
 
-@pytest.mark.parametrize("chunk", [7, 2048])  # blocks that cut a pixel's run, and the default
-def test_backward_equals_dense(chunk, monkeypatch):
-    monkeypatch.setattr(sparse, "CHUNK", chunk)
+def test_backward_equals_dense():
     rng = np.random.default_rng(2)
     policy = TwoLayerPolicy(6400, 20, rng)
     X, rows, pix, val = sparse_batch(200, seed=3, density=0.01)
@@ -62,3 +60,9 @@ def test_empty_inputs_give_zero_hidden_layers():
     for n in (3, 100):
         h = sparse.hidden(W1, empty, empty, np.zeros(0), n)
         assert h.shape == (n, 4) and not h.any()
+
+
+def test_unsorted_rows_are_refused():
+    rows, pix, val = np.array([1, 0]), np.array([3, 5]), np.array([1.0, -1.0])
+    with pytest.raises(ValueError, match="rows must be sorted"):
+        sparse.grad_W1(np.ones((2, 4)), rows, pix, val, 6400)

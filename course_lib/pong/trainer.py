@@ -36,6 +36,7 @@ from course_lib.pong import sparse
 from course_lib.pong.checkpoint import load_checkpoint, save_checkpoint
 from course_lib.pong.config import RESUMABLE_CHANGES, TrainConfig
 from course_lib.pong.envs import DOWN, UP, env_seeds, make_vector_env
+from course_lib.pong.history import GroupHistory
 from course_lib.pong.prepro import N_PIXELS, foreground_gray
 from course_lib.returns import discounted_returns, standardize
 from course_lib.rmsprop import RMSProp
@@ -52,12 +53,7 @@ LOG_FIELDS = (
 
 
 class _Group:
-    """A vector env, its games' state between steps, and the steps of their episodes so far.
-
-    The steps are kept per group, not per game: each step appends the whole group's sparse
-    inputs, actions and rewards to a few lists (cheap), and a game's episode is cut out of
-    them only when it ends, once per ~1,000 steps.
-    """
+    """A vector env, its games' state between steps, and the steps of their episodes so far."""
 
     def __init__(self, env, size: int):
         self.env, self.size = env, size
@@ -69,43 +65,23 @@ class _Group:
         self.fresh = np.ones(self.size, dtype=bool)
         self.active = np.ones(self.size, dtype=bool)  # games whose episode will be used
         self.n_active = self.size
-        # Step t (counted from the segment's start) is entry t - self.base of each list.
-        self.rows, self.pix, self.val, self.up, self.rew = [], [], [], [], []
-        self.base = self.t = 0
+        self.history = GroupHistory(self.size)  # step t: the t-th since the segment's start
         self.ep_start = np.zeros(self.size, dtype=np.int64)  # first step of each game's episode
 
-    def record(self, rew) -> None:
-        """Keep the step just taken: the inputs and actions of `_act`, the rewards of `recv`."""
-        self.rows.append(self.step_rows)
-        self.pix.append(self.step_pix)
-        self.val.append(self.step_val)
-        self.up.append(self.step_up)
-        self.rew.append(rew)
-        self.t += 1
+    def record(self) -> None:
+        """Keep the step just taken: its inputs and actions (`acted`) and its rewards."""
+        self.history.record(*self.acted, self.rew)
 
     def episode(self, i: int) -> dict:
         """Game i's episode, from its first step to the step just recorded."""
-        lo = int(self.ep_start[i]) - self.base
-        rows = np.concatenate(self.rows[lo:])
-        mine = rows == i
-        steps = np.repeat(np.arange(len(self.rows) - lo), [r.size for r in self.rows[lo:]])
-        n = len(self.rew) - lo
-        return {
-            "pix": np.concatenate(self.pix[lo:])[mine].astype(np.int16),  # (n_triples,)
-            "val": np.concatenate(self.val[lo:])[mine],  # (n_triples,) +-1
-            "counts": np.bincount(steps[mine], minlength=n),  # (T,) triples per step
-            "up": np.array([u[i] for u in self.up[lo:]], dtype=np.float32),  # (T,) y_t = 1: UP
-            "rew": np.array([r[i] for r in self.rew[lo:]], dtype=np.float64),  # (T,)
-        }
+        return self.history.episode(i, int(self.ep_start[i]))
 
     def forget_old_steps(self) -> None:
         """Drop the steps that no game still playing an episode to be used needs."""
-        keep_from = int(self.ep_start[self.active].min()) if self.n_active else self.t
-        drop = keep_from - self.base
-        if drop > 0:
-            for steps in (self.rows, self.pix, self.val, self.up, self.rew):
-                del steps[:drop]
-            self.base = keep_from
+        if self.n_active:
+            self.history.forget_before(int(self.ep_start[self.active].min()))
+        else:
+            self.history.forget_before(self.history.t)
 
 
 class Trainer:
@@ -289,25 +265,28 @@ class Trainer:
             self._finish(gradient.result())
 
     # ---------------------------------------------------------------- the loop
-    def _act(self, g: _Group) -> None:
-        """Choose the group's actions from its latest frames and send them to its emulators."""
+    def _act(self, g: _Group) -> tuple:
+        """Choose the group's actions from its latest frames and send them to its emulators.
+
+        Returns the step's sparse input and actions (rows, pix, val, up), to be recorded
+        with the rewards that come back.
+        """
         cur = foreground_gray(g.obs[:, 0])  # (m, 6400) bool
         if g.fresh.any():
             g.prev[g.fresh] = cur[g.fresh]  # first step of an episode: x = 0
         rows, pix, val = sparse.diff_triples(cur, g.prev)  # x = cur - prev, sparse
         p, _ = sparse.forward(self.policy.W1, self.policy.W2, rows, pix, val, g.size)  # (m,)
         up = self.rng.random(g.size) < p
-        g.prev = cur
-        g.step_rows, g.step_pix, g.step_val, g.step_up = rows, pix, val, up
         # ale-py's own send, without the wrapper's checks and its new array per call: the
         # actions are int64 of shape (m,) by construction.
         g.env.ale.send(np.where(up, UP, DOWN), g.strength)
+        g.prev = cur
+        return rows, pix, val, up
 
     def _receive(self, g: _Group) -> None:
-        """Receive the group's step and record it."""
-        g.obs, rew, term, trunc, _ = g.env.ale.recv()
+        """Receive the group's step: next frames, rewards, which games ended."""
+        g.obs, g.rew, term, trunc, _ = g.env.ale.recv()
         g.fresh = term | trunc  # SameStep autoreset: obs already shows the next game
-        g.record(rew)
         self.steps += g.n_active
 
     def _finish_episodes(self, g: _Group, collecting: bool) -> None:
@@ -316,7 +295,7 @@ class Trainer:
             return
         for i in np.flatnonzero(g.fresh & g.active):
             ep = g.episode(i)
-            g.ep_start[i] = g.t
+            g.ep_start[i] = g.history.t
             self._end_episode(ep)
             if not collecting:
                 g.active[i] = False
@@ -328,7 +307,7 @@ class Trainer:
         seeds = env_seeds(cfg.seed, self.segments, cfg.n_envs).reshape(len(self.groups), -1)
         for g, group_seeds in zip(self.groups, seeds, strict=True):
             g.start(group_seeds)
-            self._act(g)
+            g.acted = self._act(g)
         collecting = True  # False: let the games in progress finish, start no new ones
         segment_end = (self.steps // cfg.checkpoint_steps + 1) * cfg.checkpoint_steps
         # Round robin: while group k's games are emulated (C++ threads), Python handles the
@@ -337,10 +316,13 @@ class Trainer:
             for g in self.groups:
                 self._receive(g)
                 if cfg.apply_delay == 0:  # as in 2016: an update applies before the next action
+                    g.record()
                     self._finish_episodes(g, collecting)
-                    self._act(g)
+                    g.acted = self._act(g)
                 else:  # send the actions first: the emulators run during the bookkeeping
-                    self._act(g)
+                    acted = self._act(g)
+                    g.record()
+                    g.acted = acted
                     self._finish_episodes(g, collecting)
                 if collecting and (self.steps >= segment_end or out_of_budget()):
                     collecting = False  # the games under way finish; no new ones are used
