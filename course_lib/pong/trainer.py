@@ -305,8 +305,10 @@ class Trainer:
     def _segment(self, out_of_budget) -> None:
         cfg = self.config
         seeds = env_seeds(cfg.seed, self.segments, cfg.n_envs).reshape(len(self.groups), -1)
-        for g, group_seeds in zip(self.groups, seeds, strict=True):
-            g.start(group_seeds)
+        # A seeded reset reloads each game (~70 ms per game here); ale-py releases the GIL
+        # meanwhile, so the groups reset at the same time.
+        list(self._resetter.map(_Group.start, self.groups, seeds))
+        for g in self.groups:
             g.acted = self._act(g)
         collecting = True  # False: let the games in progress finish, start no new ones
         segment_end = (self.steps // cfg.checkpoint_steps + 1) * cfg.checkpoint_steps
@@ -356,6 +358,7 @@ class Trainer:
 
         cfg = self.config
         size = cfg.n_envs // cfg.n_groups
+        self._resetter = ThreadPoolExecutor(cfg.n_groups, thread_name_prefix="pong-reset")
         self.groups = [
             _Group(
                 make_vector_env(
@@ -376,6 +379,7 @@ class Trainer:
             for g in self.groups:
                 g.env.close()
             self.groups = []
+            self._resetter.shutdown()
             if self._gradient is not None:  # an exception mid-segment: drop its unfinished work
                 wait([self._gradient])
                 self._gradient = None
