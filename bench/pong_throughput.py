@@ -104,9 +104,13 @@ def trainer_steps_per_s(config: TrainConfig, run_dir: Path, seconds: float, warm
     monitor = threading.Thread(target=measure, daemon=True)
     t0 = time.perf_counter()
     monitor.start()
-    trainer.train(max_seconds=10 * (seconds + warmup) + 60)  # ends by request_stop
-    monitor.join()
-    trainer.close()
+    try:
+        trainer.train(max_seconds=10 * (seconds + warmup) + 60)  # ends by request_stop
+    finally:
+        trainer.close()
+    monitor.join(timeout=1.0)
+    if "end" not in marks:
+        raise RuntimeError("the trainer stopped before the end of its window")
     (t1, s1), (t2, s2) = marks["start"], marks["end"]
     return (s2 - s1) / (t2 - t1), marks["first_step"] - t0
 

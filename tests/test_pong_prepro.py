@@ -108,3 +108,16 @@ def test_bad_grayscale_batches_are_refused_by_name():
     frames[0, 101, 40] = 236  # one ball pixel
     fg = foreground_gray(frames)
     assert fg.shape == (1, 6400) and fg.sum() == 1 and fg[0, 33 * 80 + 20]
+
+
+def test_grayscale_views_of_any_layout_give_the_same_foreground():
+    rng = np.random.default_rng(5)
+    big = rng.choice(np.array([87, 107, 74, 147, 236], dtype=np.uint8), size=(3, 210, 170))
+    rule = lambda f: ((f != 87) & (f != 107))[:, 35:195:2, ::2].reshape(len(f), 6400)  # noqa: E731
+    for frames in (
+        big[:, :, 1:161],  # starts at an odd column
+        big[:, :, 161:1:-1],  # last axis reversed: not contiguous
+        np.asfortranarray(big[:, :, :160]),
+        big[:0, :, :160],  # no frames at all
+    ):
+        np.testing.assert_array_equal(foreground_gray(frames), rule(frames))

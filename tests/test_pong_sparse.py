@@ -66,3 +66,19 @@ def test_unsorted_rows_are_refused():
     rows, pix, val = np.array([1, 0]), np.array([3, 5]), np.array([1.0, -1.0])
     with pytest.raises(ValueError, match="rows must be sorted"):
         sparse.grad_W1(np.ones((2, 4)), rows, pix, val, 6400)
+
+
+def test_indices_out_of_range_are_refused():
+    dh = np.ones((2, 4), dtype=np.float32)
+    with pytest.raises(ValueError, match="pix must lie in"):
+        sparse.grad_W1(dh, np.array([0, 1]), np.array([3, 6400]), np.ones(2), 6400)
+    with pytest.raises(ValueError, match="rows must lie in"):
+        sparse.grad_W1(dh, np.array([0, 2]), np.array([3, 5]), np.ones(2), 6400)
+
+
+def test_float32_weights_give_float32_results_whatever_the_values_dtype():
+    X, rows, pix, val = sparse_batch(100)  # val is float64
+    W1 = np.asfortranarray(np.ones((4, 6400), dtype=np.float32))
+    h = sparse.hidden(W1, rows, pix, val, 100)
+    dW1 = sparse.grad_W1(h, rows, pix, val, 6400)
+    assert h.dtype == np.float32 and dW1.dtype == np.float32

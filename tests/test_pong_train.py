@@ -11,7 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from course_lib.pong import checkpoint
+from course_lib.pong import checkpoint, history
+from course_lib.pong import trainer as trainer_module
 from course_lib.pong.config import TrainConfig
 from course_lib.pong.trainer import Trainer
 
@@ -103,6 +104,23 @@ def test_checkpoint_round_trip_without_pickle(one_go):
 def test_resume_continues_exactly(one_go, tmp_path):
     train(tmp_path, 500)  # stop after the first segment ...
     train(tmp_path, 1000, resume=True)  # ... and pick up from the checkpoint
+    assert_same_run(one_go, tmp_path)
+
+
+def test_step_history_that_compacts_and_grows_changes_nothing(one_go, tmp_path, monkeypatch):
+    made_room = []
+
+    class TinyHistory(history.GroupHistory):  # starts with room for 2 steps of 1 triple
+        def __init__(self, n_games):
+            super().__init__(n_games, capacity=2, triples_per_step=1)
+
+        def _make_room(self, n_new):
+            made_room.append(self.t - self.keep_from)
+            super()._make_room(n_new)
+
+    monkeypatch.setattr(trainer_module, "GroupHistory", TinyHistory)
+    train(tmp_path, 1000)
+    assert len(made_room) > 10 and min(made_room) < max(made_room)
     assert_same_run(one_go, tmp_path)
 
 

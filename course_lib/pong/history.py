@@ -22,6 +22,10 @@ class GroupHistory:
     def __init__(self, n_games: int, capacity: int = 1024, triples_per_step: int = 32):
         if n_games < 1 or n_games > np.iinfo(np.int16).max:
             raise ValueError(f"n_games must lie in [1, 32767], got {n_games}")
+        if capacity < 1 or triples_per_step < 1:
+            raise ValueError(
+                f"capacity and triples_per_step must be >= 1, got {capacity}, {triples_per_step}"
+            )
         self.n_games = n_games
         self.t = 0  # steps recorded
         self.base = 0  # the step held in row 0
@@ -35,7 +39,11 @@ class GroupHistory:
         self.val = np.zeros(n_triples, dtype=np.int8)  # +1 or -1
 
     def record(self, rows, pix, val, up, rew) -> None:
-        """Keep one step of the group: its triples (rows = game), actions and rewards."""
+        """Keep one step of the group: its triples (rows = game), actions and rewards.
+
+        The values are stored as int8: they must be +1 or -1, as for the difference of two
+        binary frames (the trainer's inputs).
+        """
         k = self.t - self.base
         n = len(rows)
         if k + 1 >= len(self.up) or self.first[k] + n > len(self.pix):

@@ -50,16 +50,25 @@ def diff_triples(cur: np.ndarray, prev: np.ndarray):
     return rows, pix, val
 
 
-def as_matrix(rows, pix, val, n_rows: int, n_cols: int) -> scipy.sparse.csr_array:
-    """The triples as a (n_rows, n_cols) CSR matrix X; rows must be sorted ascending."""
-    rows = np.asarray(rows)
-    if rows.size > 1 and np.any(rows[1:] < rows[:-1]):
-        raise ValueError("rows must be sorted ascending (one input after the other)")
+def as_matrix(rows, pix, val, n_rows: int, n_cols: int, dtype=None) -> scipy.sparse.csr_array:
+    """The triples as a (n_rows, n_cols) CSR matrix X, values of `dtype` (default: val's).
+
+    rows must be sorted ascending, every row in [0, n_rows) and every pix in [0, n_cols):
+    SciPy's products do not check the indices, and one out of range reads or writes memory
+    that is not the matrix's.
+    """
+    rows, pix = np.asarray(rows), np.asarray(pix)
+    if rows.size:
+        if np.any(rows[1:] < rows[:-1]):
+            raise ValueError("rows must be sorted ascending (one input after the other)")
+        if rows[0] < 0 or rows[-1] >= n_rows:
+            raise ValueError(f"rows must lie in [0, {n_rows}), got {rows[0]} to {rows[-1]}")
+        if pix.min() < 0 or pix.max() >= n_cols:
+            raise ValueError(f"pix must lie in [0, {n_cols}), got {pix.min()} to {pix.max()}")
     # Row r's entries are entries indptr[r]:indptr[r + 1] of (pix, val): CSR without a sort.
     indptr = np.searchsorted(rows, np.arange(n_rows + 1))
-    return scipy.sparse.csr_array(
-        (np.asarray(val), np.asarray(pix, dtype=np.int32), indptr), shape=(n_rows, n_cols)
-    )
+    data = np.asarray(val, dtype=dtype)
+    return scipy.sparse.csr_array((data, pix.astype(np.int32), indptr), shape=(n_rows, n_cols))
 
 
 def hidden(W1: np.ndarray, rows, pix, val, n_rows: int) -> np.ndarray:
@@ -72,7 +81,9 @@ def hidden(W1: np.ndarray, rows, pix, val, n_rows: int) -> np.ndarray:
         select[rows, np.arange(rows.size)] = val
         h = select @ W1T[pix]  # (n_rows, H)
     else:
-        h = as_matrix(rows, pix, val, n_rows, W1T.shape[0]) @ W1T  # (n_rows, H)
+        # SciPy reads W1T as a C-ordered array: free for a Fortran-ordered W1 (the
+        # trainer's), a 5 MB copy per call otherwise.
+        h = as_matrix(rows, pix, val, n_rows, W1T.shape[0], W1T.dtype) @ W1T  # (n_rows, H)
     np.maximum(h, 0, out=h)  # ReLU
     return h
 
@@ -89,7 +100,7 @@ def grad_W1(dh: np.ndarray, rows, pix, val, n_inputs: int) -> np.ndarray:
     Computed as (X^T dh)^T: the (n_inputs, H) product is C-ordered, so the result is
     Fortran-ordered, like the trainer's W1, and RMSProp updates run on matching layouts.
     """
-    X = as_matrix(rows, pix, val, dh.shape[0], n_inputs)
+    X = as_matrix(rows, pix, val, dh.shape[0], n_inputs, dh.dtype)
     return (X.T @ dh).T
 
 

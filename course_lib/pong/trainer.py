@@ -217,9 +217,10 @@ class Trainer:
         """Start the update on the pending episodes (the batch), then forget them.
 
         With apply_delay = 0 the update is computed and applied at once. Otherwise the learner
-        thread computes the gradient (NumPy releases the GIL in its loops) while the games go on
-        with the current weights, and the step is applied `apply_delay` rounds later, at the same
-        point of every run whatever the thread's speed: the run stays deterministic.
+        thread computes the gradient (NumPy and SciPy release the GIL in their loops) while the
+        games go on with the current weights, and the step is applied `apply_delay` rounds
+        later, at the same point of every run whatever the thread's speed: the run stays
+        deterministic.
         """
         batch, self.pending = self.pending, []
         self._apply_update()  # at most one update in flight
@@ -359,27 +360,27 @@ class Trainer:
         cfg = self.config
         size = cfg.n_envs // cfg.n_groups
         self._resetter = ThreadPoolExecutor(cfg.n_groups, thread_name_prefix="pong-reset")
-        self.groups = [
-            _Group(
-                make_vector_env(
+        self.groups = []
+        try:
+            for _ in range(cfg.n_groups):
+                env = make_vector_env(
                     size,
                     n_threads=max(1, cfg.n_threads // cfg.n_groups),
                     max_episode_frames=cfg.max_episode_frames,
                     grayscale=True,
-                ),
-                size,
-            )
-            for _ in range(cfg.n_groups)
-        ]
-        try:
+                )
+                self.groups.append(_Group(env, size))
             while not out_of_budget():
                 self._segment(out_of_budget)
                 self.save()
         finally:
+            # First let every reset still running finish (an exception or Ctrl-C in the main
+            # thread does not stop them): closing an env that another thread resets would
+            # pull the emulator from under it.
+            self._resetter.shutdown(wait=True)
             for g in self.groups:
                 g.env.close()
             self.groups = []
-            self._resetter.shutdown()
             if self._gradient is not None:  # an exception mid-segment: drop its unfinished work
                 wait([self._gradient])
                 self._gradient = None
