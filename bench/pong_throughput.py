@@ -141,7 +141,7 @@ def main():
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--seconds", type=float, default=10.0, help="per measurement")
     ap.add_argument(
         "--warmup", type=float, default=1.0, help="trainer seconds left out after its first step"
@@ -180,14 +180,14 @@ def main():
             line = (
                 f"round {k + 1}: raw {r['raw_one_env']:5.0f} (one env) {r['raw_groups']:5.0f} "
                 f"({config.n_groups} groups)  trainer {r['trainer']:5.0f}  "
-                f"trainer/raw {r['trainer_over_raw']:.2f}"
+                f"trainer/raw {r['trainer_over_raw']:.3f}"
             )
             if not args.skip_reference:
                 r["reference"] = reference_steps_per_s(args.seconds)
                 r["trainer_over_reference_x2"] = r["trainer"] / sum(r["reference"])
                 line += (
                     f"  reference x2 {sum(r['reference']):5.0f}  "
-                    f"trainer/reference {r['trainer_over_reference_x2']:.2f}"
+                    f"trainer/reference {r['trainer_over_reference_x2']:.3f}"
                 )
             r["load_1min"] = os.getloadavg()[0]
             rounds.append(r)
@@ -208,9 +208,9 @@ def main():
     )
     print(
         f"medians over {len(rounds)} rounds: raw {summary['raw']:.0f}, trainer "
-        f"{summary['trainer']:.0f} steps/s; trainer/raw {summary['trainer_over_raw']:.2f} "
+        f"{summary['trainer']:.0f} steps/s; trainer/raw {summary['trainer_over_raw']:.3f} "
         f"(goal >= {GOAL_RAW}: {'met' if summary['trainer_over_raw'] >= GOAL_RAW else 'NOT met'}); "
-        f"ratio of the medians {summary['trainer'] / summary['raw']:.2f}"
+        f"ratio of the medians {summary['trainer'] / summary['raw']:.3f}"
     )
     if not args.skip_reference:
         summary["reference_x2"] = statistics.median(sum(r["reference"]) for r in rounds)
@@ -218,9 +218,9 @@ def main():
         met = summary["trainer_over_reference_x2"] >= GOAL_REFERENCE
         print(
             f"reference x2 {summary['reference_x2']:.0f} steps/s; trainer/reference x2 "
-            f"{summary['trainer_over_reference_x2']:.2f} "
+            f"{summary['trainer_over_reference_x2']:.3f} "
             f"(goal >= {GOAL_REFERENCE}: {'met' if met else 'NOT met'}); ratio of the medians "
-            f"{summary['trainer'] / summary['reference_x2']:.2f}"
+            f"{summary['trainer'] / summary['reference_x2']:.3f}"
         )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(

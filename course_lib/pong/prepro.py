@@ -16,6 +16,8 @@ import numpy as np
 FRAME_SHAPE = (210, 160, 3)
 N_PIXELS = 80 * 80  # D, the length of one preprocessed frame
 BACKGROUND = (144, 109)  # red-channel values of the two background colours
+# ale-py's grey levels of the same two colours, RGB (144, 72, 17) and (109, 118, 43)
+BACKGROUND_GRAY = (87, 107)
 
 
 def _check_frames(name: str, frames, batched: bool) -> np.ndarray:
@@ -29,11 +31,14 @@ def _check_frames(name: str, frames, batched: bool) -> np.ndarray:
     return frames
 
 
-def _foreground(red: np.ndarray) -> np.ndarray:
-    """True where a (cropped, downsampled) red channel is neither background colour."""
+def _foreground(values: np.ndarray, background=BACKGROUND) -> np.ndarray:
+    """True where (cropped, downsampled) pixel values are neither background colour's.
+
+    `values` are red levels with `BACKGROUND`, or grey levels with `BACKGROUND_GRAY`.
+    """
     # One contiguous copy first: comparing a strided view twice costs more than copying it.
-    red = np.ascontiguousarray(red)
-    return (red != BACKGROUND[0]) & (red != BACKGROUND[1])
+    values = np.ascontiguousarray(values)
+    return (values != background[0]) & (values != background[1])
 
 
 def prepro(frame: np.ndarray) -> np.ndarray:
@@ -84,8 +89,4 @@ def foreground_gray(frames: np.ndarray) -> np.ndarray:
     # as one little-endian 16-bit number; its low byte is the first (kept) pixel.
     pairs = frames[:, 35:195:2].view("<u2")  # (n, 80, 80)
     kept = pairs.astype(np.uint8)  # the low bytes: twice as fast as a strided copy
-    fg = (kept != BACKGROUND_GRAY[0]) & (kept != BACKGROUND_GRAY[1])
-    return fg.reshape(len(frames), N_PIXELS)
-
-
-BACKGROUND_GRAY = (87, 107)  # ale-py's grey levels of the RGB colours (144, 72, 17), (109, 118, 43)
+    return _foreground(kept, BACKGROUND_GRAY).reshape(len(frames), N_PIXELS)

@@ -78,10 +78,8 @@ class _Group:
 
     def forget_old_steps(self) -> None:
         """Drop the steps that no game still playing an episode to be used needs."""
-        if self.n_active:
-            self.history.forget_before(int(self.ep_start[self.active].min()))
-        else:
-            self.history.forget_before(self.history.t)
+        oldest = self.ep_start[self.active].min() if self.n_active else self.history.t
+        self.history.forget_before(int(oldest))
 
 
 class Trainer:
