@@ -8,9 +8,10 @@ round, and every ratio is taken within a round (numbers measured a minute apart)
 median over rounds is reported. Each round measures, for --seconds each:
 
 1. raw: ale-py's AtariVectorEnv alone, random UP/DOWN actions, the trainer's games, frames
-   (grayscale, as the trainer asks for them) and threads, in two layouts: one vector env of
-   n_envs games, and the trainer's n_groups vector envs stepped in turn. The faster layout of
-   the round is "raw";
+   (grayscale, as the trainer asks for them) and threads, in three layouts: one vector env of
+   n_envs games; the trainer's n_groups vector envs stepped in turn; the same with the
+   emulator threads under SCHED_BATCH, as the trainer runs them. The fastest layout of the
+   round is "raw";
 2. trainer: course_lib.pong's Trainer with the default TrainConfig, learning included. One
    run is continued from round to round (--resume), so later rounds train a policy that has
    learnt something, as a real run does. The rate is read off its step counter over --seconds,
@@ -53,11 +54,16 @@ RESULTS = Path(__file__).resolve().parent / "results" / "pong_throughput.json"
 GOAL_RAW, GOAL_REFERENCE = 0.85, 1.5
 
 
-def raw_steps_per_s(config: TrainConfig, seconds: float, n_groups: int) -> float:
+def raw_steps_per_s(
+    config: TrainConfig, seconds: float, n_groups: int, batch_scheduling: bool = False
+) -> float:
     """Random actions, no learning: n_groups vector envs (threads split as in the trainer)."""
     size = config.n_envs // n_groups
     threads = max(1, config.n_threads // n_groups)
-    envs = [make_vector_env(size, n_threads=threads, grayscale=True) for _ in range(n_groups)]
+    envs = [
+        make_vector_env(size, n_threads=threads, grayscale=True, batch_scheduling=batch_scheduling)
+        for _ in range(n_groups)
+    ]
     rng = np.random.default_rng(0)
 
     def actions():
@@ -172,14 +178,16 @@ def main():
         for k in range(args.rounds):
             r = {"raw_one_env": raw_steps_per_s(config, args.seconds, 1)}
             r["raw_groups"] = raw_steps_per_s(config, args.seconds, config.n_groups)
-            r["raw"] = max(r["raw_one_env"], r["raw_groups"])
+            r["raw_groups_batch"] = raw_steps_per_s(config, args.seconds, config.n_groups, True)
+            r["raw"] = max(r["raw_one_env"], r["raw_groups"], r["raw_groups_batch"])
             r["trainer"], r["trainer_startup_s"] = trainer_steps_per_s(
                 config, Path(tmp), args.seconds, args.warmup
             )
             r["trainer_over_raw"] = r["trainer"] / r["raw"]
             line = (
                 f"round {k + 1}: raw {r['raw_one_env']:5.0f} (one env) {r['raw_groups']:5.0f} "
-                f"({config.n_groups} groups)  trainer {r['trainer']:5.0f}  "
+                f"({config.n_groups} groups) {r['raw_groups_batch']:5.0f} (SCHED_BATCH)  "
+                f"trainer {r['trainer']:5.0f}  "
                 f"trainer/raw {r['trainer_over_raw']:.3f}"
             )
             if not args.skip_reference:

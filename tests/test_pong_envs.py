@@ -1,10 +1,19 @@
 """The vector env gives ALE/Pong-v5's frames, so training and evaluation see the same input."""
 
+import os
+
 import numpy as np
 import pytest
 
+from course_lib.pong import sparse
 from course_lib.pong.envs import DOWN, UP, env_seeds, make_env, make_vector_env
-from course_lib.pong.prepro import foreground_gray, prepro, prepro_batch
+from course_lib.pong.prepro import (
+    IS_FOREGROUND_GRAY,
+    downsample_gray,
+    foreground_gray,
+    prepro,
+    prepro_batch,
+)
 
 
 def palette(frames):
@@ -91,7 +100,8 @@ def test_vector_env_terminates_and_resets_in_the_same_step(n):
 
 
 def test_grayscale_frames_give_prepro_of_the_rgb_frames():
-    """The trainer's input: foreground_gray of grey screens == prepro of the same RGB screens."""
+    """The trainer's input: foreground_gray of grey screens == prepro of the same RGB screens,
+    and the triples it finds from grey levels are those of prepro(frame_t) - prepro(frame_t-1)."""
     seeds = np.array([5, 6, 7])
     rgb_env, gray_env = make_vector_env(3), make_vector_env(3, grayscale=True)
     rng = np.random.default_rng(1)
@@ -99,11 +109,19 @@ def test_grayscale_frames_give_prepro_of_the_rgb_frames():
         rgb, _ = rgb_env.reset(seed=seeds)
         gray, _ = gray_env.reset(seed=seeds)  # the same seeds: the same games, sticky actions too
         points = 0
+        prev_x, prev_levels = prepro_batch(rgb[:, 0]), downsample_gray(gray[:, 0])
         for _ in range(1500):
             assert gray.shape == (3, 1, 210, 160)
             fg = foreground_gray(gray[:, 0])
+            x = prepro_batch(rgb[:, 0])
             for i in range(3):
                 np.testing.assert_array_equal(fg[i], prepro(rgb[i, 0]).astype(bool))
+            levels = downsample_gray(gray[:, 0])
+            rows, pix, val = sparse.level_diff_triples(levels, prev_levels, IS_FOREGROUND_GRAY)
+            dense = np.zeros_like(x)
+            dense[rows, pix] = val
+            np.testing.assert_array_equal(dense, x - prev_x)
+            prev_x, prev_levels = x, levels
             act = np.where(rng.random(3) < 0.5, UP, DOWN)
             rgb, rew, *_ = rgb_env.step(act)
             gray, rew_gray, *_ = gray_env.step(act)
@@ -113,3 +131,19 @@ def test_grayscale_frames_give_prepro_of_the_rgb_frames():
     finally:
         rgb_env.close()
         gray_env.close()
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_getscheduler"), reason="Linux scheduling policies")
+def test_batch_scheduling_applies_to_the_emulator_threads_only():
+    before = set(os.listdir("/proc/self/task"))
+    venv = make_vector_env(4, n_threads=2, batch_scheduling=True)
+    try:
+        new = {int(t) for t in set(os.listdir("/proc/self/task")) - before}
+        assert len(new) == 2  # ale-py's two emulator threads
+        assert all(os.sched_getscheduler(t) == os.SCHED_BATCH for t in new)
+        assert os.sched_getscheduler(0) != os.SCHED_BATCH  # this thread keeps its policy
+        obs, _ = venv.reset(seed=np.arange(4))
+        obs, *_ = venv.step(np.full(4, UP))
+        assert obs.shape == (4, 1, 210, 160, 3)
+    finally:
+        venv.close()

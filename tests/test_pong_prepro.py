@@ -9,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from course_lib.pong.prepro import foreground_batch, foreground_gray, prepro, prepro_batch
+from course_lib.pong.prepro import (
+    IS_FOREGROUND_GRAY,
+    downsample_gray,
+    foreground_batch,
+    foreground_gray,
+    prepro,
+    prepro_batch,
+)
 
 
 def prepro_oracle(frame):
@@ -121,3 +128,4 @@ def test_grayscale_views_of_any_layout_give_the_same_foreground():
         big[:0, :, :160],  # no frames at all
     ):
         np.testing.assert_array_equal(foreground_gray(frames), rule(frames))
+        np.testing.assert_array_equal(IS_FOREGROUND_GRAY[downsample_gray(frames)], rule(frames))

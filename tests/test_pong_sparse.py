@@ -54,6 +54,44 @@ def test_diff_triples_of_bool_and_float_frames():
         assert np.all(np.diff(rows) >= 0)
 
 
+def test_level_diff_triples_equal_diff_triples_of_the_foreground():
+    rng = np.random.default_rng(6)
+    is_fg = np.ones(256, dtype=bool)
+    is_fg[[87, 107]] = False
+    # Two background levels, three foreground ones: changes between two backgrounds or two
+    # objects change the level but not x; the frames are mostly background, as in Pong.
+    levels = np.array([87, 107, 74, 147, 236], dtype=np.uint8)
+    weights = np.array([0.9, 0.05, 0.02, 0.02, 0.01])
+    for n in (1, 3, 8):
+        cur, prev = (rng.choice(levels, size=(n, 6400), p=weights) for _ in range(2))
+        prev[0, :100] = cur[0, :100]  # some pixels unchanged
+        got = sparse.level_diff_triples(cur, prev, is_fg)
+        want = sparse.diff_triples(is_fg[cur], is_fg[prev])
+        for a, b in zip(got, want, strict=True):
+            np.testing.assert_array_equal(a, b)
+            assert a.dtype == b.dtype
+    empty = sparse.level_diff_triples(cur, cur, is_fg)
+    assert all(a.size == 0 for a in empty)
+
+
+@pytest.mark.parametrize("use_kernel", [True, False])
+def test_small_batches_equal_the_csr_product(use_kernel, monkeypatch):
+    """Acting batches call SciPy's kernel directly; the public CSR product is the oracle."""
+    if not use_kernel:
+        monkeypatch.setattr(sparse, "_csr_matvecs", None)  # a SciPy without the kernel
+    rng = np.random.default_rng(7)
+    W1 = np.asfortranarray(rng.standard_normal((20, 6400)).astype(np.float32))
+    X, rows, pix, val = sparse_batch(8, seed=8)
+    h = sparse.hidden(W1, rows, pix, val, 8)
+    X32 = sparse.as_matrix(rows, pix, val, 8, 6400, np.float32)
+    np.testing.assert_allclose(h, np.maximum(X32 @ W1.T, 0), rtol=1e-6, atol=1e-6)
+    assert h.dtype == np.float32
+    with pytest.raises(ValueError, match="pix must lie in"):
+        sparse.hidden(W1, np.array([0, 1]), np.array([3, 6400]), np.ones(2), 8)
+    with pytest.raises(ValueError, match="rows must be sorted"):
+        sparse.hidden(W1, np.array([1, 0]), np.array([3, 5]), np.ones(2), 8)
+
+
 def test_empty_inputs_give_zero_hidden_layers():
     W1 = np.asfortranarray(np.ones((4, 6400)))
     empty = np.zeros(0, dtype=np.int64)

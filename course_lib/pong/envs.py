@@ -12,6 +12,9 @@ frame by frame against ALE/Pong-v5.
 
 from __future__ import annotations
 
+import os
+import threading
+
 import ale_py
 import gymnasium as gym
 import numpy as np
@@ -34,16 +37,25 @@ def make_vector_env(
     max_episode_frames: int = PONG_V5["max_num_frames_per_episode"],
     repeat_action_probability: float = PONG_V5["repeat_action_probability"],
     grayscale: bool = False,
+    batch_scheduling: bool = False,
 ) -> ale_py.AtariVectorEnv:
     """`n_envs` Pong games stepped together by `n_threads` C++ threads, frames as in Pong-v5.
 
     `step` returns observations of shape (n_envs, 1, 210, 160, 3) uint8, or with grayscale
     (n_envs, 1, 210, 160): one grey byte per pixel, a third of the bytes to copy and read (the
-    trainer's choice; `prepro.foreground_gray` turns them into prepro's output). A game that
-    ends is reset in the same step ("SameStep"): the observation returned with terminated or
-    truncated True is already the first frame of the next game.
+    trainer's choice; `prepro.downsample_gray` and `prepro.IS_FOREGROUND_GRAY` give prepro's
+    output). A game that ends is reset in the same step ("SameStep"): the observation returned
+    with terminated or truncated True is already the first frame of the next game.
+
+    With batch_scheduling (Linux only; ignored elsewhere), the emulator threads run under the
+    SCHED_BATCH policy: a thread woken by `send` then waits for a free core instead of
+    preempting the thread that sent the actions. The trainer wants this: its Python thread
+    still has work to do after a send, and both emulator groups wait for it. Measured on the
+    course machine: ~1% of the trainer's sends stalled for 0.3-5 ms without it, almost none
+    with it. It changes when the threads run, not what they compute.
     """
-    return ale_py.AtariVectorEnv(
+    before = _thread_ids()
+    env = ale_py.AtariVectorEnv(
         "pong",
         n_envs,
         num_threads=n_threads,
@@ -62,6 +74,22 @@ def make_vector_env(
         use_fire_reset=False,
         episodic_life=False,
     )
+    if batch_scheduling and hasattr(os, "sched_setscheduler"):
+        python_threads = {t.native_id for t in threading.enumerate()}
+        for tid in _thread_ids() - before - python_threads:  # the threads ale-py just started
+            try:
+                os.sched_setscheduler(tid, os.SCHED_BATCH, os.sched_param(0))
+            except ProcessLookupError:  # not one of ale-py's: a thread that has ended since
+                pass
+    return env
+
+
+def _thread_ids() -> set[int]:
+    """The native ids of this process's threads (none where /proc does not exist)."""
+    try:
+        return {int(tid) for tid in os.listdir("/proc/self/task")}
+    except FileNotFoundError:
+        return set()
 
 
 def env_seeds(seed: int, segment: int, n_envs: int) -> np.ndarray:

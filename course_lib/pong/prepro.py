@@ -18,6 +18,9 @@ N_PIXELS = 80 * 80  # D, the length of one preprocessed frame
 BACKGROUND = (144, 109)  # red-channel values of the two background colours
 # ale-py's grey levels of the same two colours, RGB (144, 72, 17) and (109, 118, 43)
 BACKGROUND_GRAY = (87, 107)
+# The same rule as a table, foreground or not for each of the 256 grey levels.
+IS_FOREGROUND_GRAY = np.ones(256, dtype=bool)
+IS_FOREGROUND_GRAY[list(BACKGROUND_GRAY)] = False
 
 
 def _check_frames(name: str, frames, batched: bool) -> np.ndarray:
@@ -67,17 +70,16 @@ def foreground_batch(frames: np.ndarray) -> np.ndarray:
     return _foreground(frames[:, 35:195:2, ::2, 0]).reshape(len(frames), N_PIXELS)
 
 
-def foreground_gray(frames: np.ndarray) -> np.ndarray:
-    """The trainer's fast path: `foreground_batch` for the emulator's grayscale frames.
+def downsample_gray(frames: np.ndarray) -> np.ndarray:
+    """The grey levels of prepro's 6,400 pixels: grayscale screens cropped, every 2nd pixel kept.
 
     Args:
-        frames: (n_envs, 210, 160) uint8, ale-py's grayscale rendering of the same screens.
+        frames: (n_envs, 210, 160) uint8, ale-py's grayscale rendering of Pong's screens.
 
     Returns:
-        (n_envs, 6400) bool, equal to prepro of the RGB frames (tests/test_pong_envs.py checks
-        this on thousands of real frames). The rule is the same, on one byte per pixel
-        instead of three: the two background colours are the only ones of Pong's screen whose
-        grey level is 87 or 107, as they are the only ones whose red level is 144 or 109.
+        (n_envs, 6400) uint8. `IS_FOREGROUND_GRAY[levels]` is prepro's output as booleans; the
+        trainer keeps the levels, compares them from one frame to the next and applies the rule
+        only to the pixels whose level changed (`sparse.level_diff_triples`).
     """
     if not isinstance(frames, np.ndarray) or frames.dtype != np.uint8:
         raise TypeError("frames must be a uint8 NumPy array of grayscale screens")
@@ -89,4 +91,15 @@ def foreground_gray(frames: np.ndarray) -> np.ndarray:
     # as one little-endian 16-bit number; its low byte is the first (kept) pixel.
     pairs = frames[:, 35:195:2].view("<u2")  # (n, 80, 80)
     kept = pairs.astype(np.uint8)  # the low bytes: twice as fast as a strided copy
-    return _foreground(kept, BACKGROUND_GRAY).reshape(len(frames), N_PIXELS)
+    return kept.reshape(len(frames), N_PIXELS)
+
+
+def foreground_gray(frames: np.ndarray) -> np.ndarray:
+    """`foreground_batch` for the emulator's grayscale frames, shape (n_envs, 210, 160) uint8.
+
+    Returns (n_envs, 6400) bool, equal to prepro of the RGB frames (tests/test_pong_envs.py
+    checks this on thousands of real frames). The rule is the same, on one byte per pixel
+    instead of three: the two background colours are the only ones of Pong's screen whose
+    grey level is 87 or 107, as they are the only ones whose red level is 144 or 109.
+    """
+    return _foreground(downsample_gray(frames), BACKGROUND_GRAY)

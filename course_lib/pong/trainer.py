@@ -10,10 +10,11 @@ One loop, read top to bottom in `_segment`:
     g_hat = sum_t G_t * grad log pi(act_t | x_t)      sparse backward pass, learner thread
     theta <- RMSProp ascent step                       apply_delay rounds later
 
-The frames come from the emulator in grayscale (`prepro.foreground_gray`, tested equal to
-`prepro`). The games are split into groups, each its own vector env, stepped in turn: while
-one group's games are emulated by ale-py's C++ threads, this thread picks the other group's
-actions, and a second thread computes the gradient of a finished batch.
+The frames come from the emulator in grayscale; `prepro.downsample_gray` and
+`sparse.level_diff_triples` turn two of them into x_t's triples (tested equal to `prepro`).
+The games are split into groups, each its own vector env, stepped in turn: while one group's
+games are emulated by ale-py's C++ threads, this thread picks the other group's actions, and
+a second thread computes the gradient of a finished batch.
 
 Training runs in segments of `checkpoint_steps` agent steps. A segment starts every game from
 a seed derived from (seed, segment) and ends by letting the games in progress finish, one
@@ -37,7 +38,7 @@ from course_lib.pong.checkpoint import load_checkpoint, save_checkpoint
 from course_lib.pong.config import RESUMABLE_CHANGES, TrainConfig
 from course_lib.pong.envs import DOWN, UP, env_seeds, make_vector_env
 from course_lib.pong.history import GroupHistory
-from course_lib.pong.prepro import N_PIXELS, foreground_gray
+from course_lib.pong.prepro import IS_FOREGROUND_GRAY, N_PIXELS, downsample_gray
 from course_lib.returns import discounted_returns, standardize
 from course_lib.rmsprop import RMSProp
 
@@ -61,7 +62,7 @@ class _Group:
 
     def start(self, seeds):
         self.obs, _ = self.env.reset(seed=np.asarray(seeds))
-        self.prev = foreground_gray(self.obs[:, 0])
+        self.prev = downsample_gray(self.obs[:, 0])  # grey levels of the last frame's pixels
         self.fresh = np.ones(self.size, dtype=bool)
         self.active = np.ones(self.size, dtype=bool)  # games whose episode will be used
         self.n_active = self.size
@@ -270,10 +271,11 @@ class Trainer:
         Returns the step's sparse input and actions (rows, pix, val, up), to be recorded
         with the rewards that come back.
         """
-        cur = foreground_gray(g.obs[:, 0])  # (m, 6400) bool
+        cur = downsample_gray(g.obs[:, 0])  # (m, 6400) grey levels
         if g.fresh.any():
             g.prev[g.fresh] = cur[g.fresh]  # first step of an episode: x = 0
-        rows, pix, val = sparse.diff_triples(cur, g.prev)  # x = cur - prev, sparse
+        # x = prepro(frame_t) - prepro(frame_{t-1}), sparse, found where the levels changed
+        rows, pix, val = sparse.level_diff_triples(cur, g.prev, IS_FOREGROUND_GRAY)
         p, _ = sparse.forward(self.policy.W1, self.policy.W2, rows, pix, val, g.size)  # (m,)
         up = self.rng.random(g.size) < p
         # ale-py's own send, without the wrapper's checks and its new array per call: the
@@ -366,6 +368,7 @@ class Trainer:
                     n_threads=max(1, cfg.n_threads // cfg.n_groups),
                     max_episode_frames=cfg.max_episode_frames,
                     grayscale=True,
+                    batch_scheduling=True,  # a woken emulator must not preempt this thread
                 )
                 self.groups.append(_Group(env, size))
             while not out_of_budget():
