@@ -56,20 +56,46 @@ class RMSProp:
 
     def step(self, grads: dict) -> None:
         """Move every parameter one RMSProp step along its gradient (ascent), in place."""
-        if set(grads) != set(self.params):
-            raise ValueError(f"grads must have the keys {sorted(self.params)}, got {sorted(grads)}")
-        for name, theta in self.params.items():
+        self._step(grads, self.params, self.cache)
+        self.n_steps += 1
+
+    def stepped(self, grads: dict) -> tuple[dict, dict]:
+        """The parameters and caches one `step` later, as new arrays; changes nothing here.
+
+        For a learner thread that takes the step while other threads still act with the
+        current parameters; `adopt` puts the result in place later (the Pong trainer does this).
+        """
+        params = {name: theta.copy(order="K") for name, theta in self.params.items()}
+        cache = {name: c.copy(order="K") for name, c in self.cache.items()}
+        self._step(grads, params, cache)
+        return params, cache
+
+    def adopt(self, params: dict, cache: dict) -> None:
+        """Make the result of `stepped` the current state: swaps arrays in, copies nothing.
+
+        The new arrays replace the old ones in the dict given at construction, so whoever
+        reads the parameters through that dict (e.g. `TwoLayerPolicy.params`) sees them.
+        """
+        if set(params) != set(self.params) or set(cache) != set(self.cache):
+            raise ValueError(f"params and cache must have the keys {sorted(self.params)}")
+        self.params.update(params)
+        self.cache = dict(cache)
+        self.n_steps += 1
+
+    def _step(self, grads: dict, params: dict, caches: dict) -> None:
+        if set(grads) != set(params):
+            raise ValueError(f"grads must have the keys {sorted(params)}, got {sorted(grads)}")
+        for name, theta in params.items():
             g = np.asarray(grads[name], dtype=theta.dtype)
             if g.shape != theta.shape:
                 raise ValueError(f"grads[{name!r}] must have shape {theta.shape}, got {g.shape}")
-            cache = self.cache[name]
+            cache = caches[name]
             # In-place updates: no new arrays for the 1.3M weights of the Pong network.
             cache *= self.decay
             cache += (1.0 - self.decay) * (g * g)
             denom = np.sqrt(cache)
             denom += self.eps
             theta += self.lr * g / denom
-        self.n_steps += 1
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """Everything `load_state_dict` needs, as plain arrays (fit for `np.savez`)."""

@@ -59,8 +59,9 @@ class TrainConfig:
 
     apply_delay: int = 32
     """Rounds (one step of every game) between the end of a batch and the moment its update is
-    applied. Meanwhile a second thread computes the gradient while the games go on with the
-    current weights, so the emulators do not stand idle for the ~10 ms an update takes.
+    applied. Meanwhile a second thread computes the gradient and the RMSProp step (on copies
+    of the weights) while the games go on with the current weights, so the emulators do not
+    stand idle for the ~10 ms an update takes.
     Batches usually end hundreds of rounds apart (16 games, 4 episodes of 1,000+ steps), so
     the acting weights are a small part of a batch behind; when batches end closer together
     (at a segment's start all games begin at once) an update first waits for the one before.

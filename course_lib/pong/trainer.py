@@ -14,7 +14,7 @@ The frames come from the emulator in grayscale; `prepro.downsample_gray` and
 `sparse.level_diff_triples` turn two of them into x_t's triples (tested equal to `prepro`).
 The games are split into groups, each its own vector env, stepped in turn: while one group's
 games are emulated by ale-py's C++ threads, this thread picks the other group's actions, and
-a second thread computes the gradient of a finished batch.
+a second thread computes the gradient and the RMSProp step of a finished batch.
 
 Training runs in segments of `checkpoint_steps` agent steps. A segment starts every game from
 a seed derived from (seed, segment) and ends by letting the games in progress finish, one
@@ -148,7 +148,7 @@ class Trainer:
         self.pending: list[dict] = []
         # The update being computed by the learner thread, and the rounds left until it is applied.
         self._learner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pong-learner")
-        self._gradient = None
+        self._next_state = None
         self._rounds_to_apply = 0
         self.groups: list[_Group] = []
         self.stop_requested = False
@@ -216,17 +216,18 @@ class Trainer:
         """Start the update on the pending episodes (the batch), then forget them.
 
         With apply_delay = 0 the update is computed and applied at once. Otherwise the learner
-        thread computes the gradient (NumPy and SciPy release the GIL in their loops) while the
-        games go on with the current weights, and the step is applied `apply_delay` rounds
-        later, at the same point of every run whatever the thread's speed: the run stays
-        deterministic.
+        thread computes the gradient and the RMSProp step, on copies of the weights (NumPy and
+        SciPy release the GIL in their loops), while the games go on with the current weights;
+        the new weights are swapped in `apply_delay` rounds later, at the same point of every
+        run whatever the thread's speed: the run stays deterministic.
         """
         batch, self.pending = self.pending, []
         self._apply_update()  # at most one update in flight
         if self.config.apply_delay == 0:
-            self._finish(self._gradient_of(batch))
+            self.opt.step(self._gradient_of(batch))  # theta <- theta + RMSProp step (ascent)
+            self.updates += 1
         else:
-            self._gradient = self._learner.submit(self._gradient_of, batch)
+            self._next_state = self._learner.submit(self._stepped, batch)
             self._rounds_to_apply = self.config.apply_delay
 
     def _gradient_of(self, batch: list[dict]) -> dict:
@@ -254,15 +255,16 @@ class Trainer:
         dlogps = (up - p) * adv  # d log pi(act_t) / d logit_t, weighted by the return
         return sparse.backward(W2, h, dlogps, rows, pix, val, N_PIXELS)
 
-    def _finish(self, grads: dict) -> None:
-        self.opt.step(grads)  # theta <- theta + RMSProp step (ascent)
-        self.updates += 1
+    def _stepped(self, batch: list[dict]) -> tuple[dict, dict]:
+        """In the learner thread: the weights and RMSProp caches after the batch's update."""
+        return self.opt.stepped(self._gradient_of(batch))  # theta + RMSProp step (ascent)
 
     def _apply_update(self) -> None:
         """Apply the update the learner thread is computing (waiting for it if need be)."""
-        if self._gradient is not None:
-            gradient, self._gradient = self._gradient, None
-            self._finish(gradient.result())
+        if self._next_state is not None:
+            next_state, self._next_state = self._next_state, None
+            self.opt.adopt(*next_state.result())  # swaps the new arrays in: no copy, no maths
+            self.updates += 1
 
     # ---------------------------------------------------------------- the loop
     def _act(self, g: _Group) -> tuple:
@@ -329,7 +331,7 @@ class Trainer:
                     self._finish_episodes(g, collecting)
                 if collecting and (self.steps >= segment_end or out_of_budget()):
                     collecting = False  # the games under way finish; no new ones are used
-            if self._gradient is not None:
+            if self._next_state is not None:
                 self._rounds_to_apply -= 1
                 if self._rounds_to_apply <= 0:
                     self._apply_update()
@@ -382,9 +384,9 @@ class Trainer:
             for g in self.groups:
                 g.env.close()
             self.groups = []
-            if self._gradient is not None:  # an exception mid-segment: drop its unfinished work
-                wait([self._gradient])
-                self._gradient = None
+            if self._next_state is not None:  # an exception mid-segment: drop its unfinished work
+                wait([self._next_state])
+                self._next_state = None
             self.pending = []
             self._log_file.flush()
         seconds = time.perf_counter() - self._t_start
