@@ -106,6 +106,17 @@ def test_unsorted_rows_are_refused():
         sparse.grad_W1(np.ones((2, 4)), rows, pix, val, 6400)
 
 
+@pytest.mark.parametrize("n_rows", [1, 100])  # the kernel path and the public CSR path
+def test_inconsistent_triples_are_refused_before_scipy_sees_them(n_rows):
+    W1 = np.asfortranarray(np.ones((4, 6400), dtype=np.float32))
+    with pytest.raises(ValueError, match="same length"):
+        sparse.hidden(W1, np.zeros(5000, dtype=np.int64), np.array([1]), np.ones(1), n_rows)
+    with pytest.raises(ValueError, match="same length"):
+        sparse.hidden(W1, np.array([0, 0, 0]), np.array([1, 2, 3]), np.ones(1), n_rows)
+    with pytest.raises(TypeError, match="integer arrays"):
+        sparse.hidden(W1, np.array([0]), np.array([np.nan]), np.ones(1), n_rows)
+
+
 def test_indices_out_of_range_are_refused():
     dh = np.ones((2, 4), dtype=np.float32)
     with pytest.raises(ValueError, match="pix must lie in"):

@@ -80,9 +80,19 @@ def level_diff_triples(cur: np.ndarray, prev: np.ndarray, is_foreground: np.ndar
     return rows, pix, _SIGN[on[flips].view(np.uint8)]
 
 
-def _check_triples(rows, pix, n_rows: int, n_cols: int):
-    """rows sorted and in [0, n_rows), pix in [0, n_cols): SciPy's kernels do not check."""
-    rows, pix = np.asarray(rows), np.asarray(pix)
+def _check_triples(rows, pix, val, n_rows: int, n_cols: int):
+    """Integer rows sorted and in [0, n_rows), integer pix in [0, n_cols), one val per triple.
+
+    SciPy's kernels check none of this, and any of it wrong reads memory that is not theirs.
+    """
+    rows, pix, val = np.asarray(rows), np.asarray(pix), np.asarray(val)
+    if not (rows.ndim == pix.ndim == val.ndim == 1 and rows.size == pix.size == val.size):
+        raise ValueError(
+            "rows, pix and val must be 1-D arrays of the same length, got shapes "
+            f"{rows.shape}, {pix.shape}, {val.shape}"
+        )
+    if rows.dtype.kind not in "iu" or pix.dtype.kind not in "iu":
+        raise TypeError(f"rows and pix must be integer arrays, got {rows.dtype} and {pix.dtype}")
     if rows.size:
         if np.any(rows[1:] < rows[:-1]):
             raise ValueError("rows must be sorted ascending (one input after the other)")
@@ -102,7 +112,7 @@ def as_matrix(rows, pix, val, n_rows: int, n_cols: int, dtype=None) -> scipy.spa
     SciPy's products do not check the indices, and one out of range reads or writes memory
     that is not the matrix's.
     """
-    indptr, pix = _check_triples(rows, pix, n_rows, n_cols)
+    indptr, pix = _check_triples(rows, pix, val, n_rows, n_cols)
     data = np.asarray(val, dtype=dtype)
     return scipy.sparse.csr_array((data, pix.astype(np.int32), indptr), shape=(n_rows, n_cols))
 
@@ -114,7 +124,7 @@ def hidden(W1: np.ndarray, rows, pix, val, n_rows: int) -> np.ndarray:
     if n_rows <= SMALL_BATCH and _csr_matvecs is not None:
         # Acting: a handful of games, ~30 triples each. h[r] = sum of val * W1T[pix] over
         # row r's triples, in SciPy's compiled loop, straight into h.
-        indptr, pix = _check_triples(rows, pix, n_rows, n_cols)
+        indptr, pix = _check_triples(rows, pix, val, n_rows, n_cols)
         h = np.zeros((n_rows, n_hidden), dtype=W1T.dtype)
         _csr_matvecs(
             n_rows,
