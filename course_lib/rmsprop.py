@@ -83,6 +83,7 @@ class RMSProp:
         self.n_steps += 1
 
     def _step(self, grads: dict, params: dict, caches: dict) -> None:
+        """The RMSProp update of `params` and `caches` (this optimiser's or copies), in place."""
         if set(grads) != set(params):
             raise ValueError(f"grads must have the keys {sorted(params)}, got {sorted(grads)}")
         for name, theta in params.items():

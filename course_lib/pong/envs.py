@@ -12,6 +12,7 @@ frame by frame against ALE/Pong-v5.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 
@@ -77,10 +78,10 @@ def make_vector_env(
     if batch_scheduling and hasattr(os, "sched_setscheduler"):
         python_threads = {t.native_id for t in threading.enumerate()}
         for tid in _thread_ids() - before - python_threads:  # the threads ale-py just started
-            try:
+            # A thread that has ended since, or a sandbox that refuses, is no error: only the
+            # timing would differ, never the games.
+            with contextlib.suppress(OSError):
                 os.sched_setscheduler(tid, os.SCHED_BATCH, os.sched_param(0))
-            except OSError:  # a thread that has ended since, or a sandbox that refuses:
-                pass  # only the timing would differ, never the games
     return env
 
 
