@@ -1,15 +1,22 @@
 """Wall-clock time to solve CartPole-v1: chapter 4's recommended trainer against the seed
-program, on the same seeds, in the same run, with the same thread settings.
+material's CartPole program, on the same seeds, in the same run, with the same thread settings.
 
-"Solved" is the same for both: the mean length of the last 100 complete episodes, counted in
-the order they finish, reaches 475. What is timed:
+"Solved" is the same for both and is judged on the policy: after every update, 100 fresh
+episodes of the current policy (on carts of their own, with a random generator of their own)
+must average >= 475 steps (`course_lib.cartpole_rollout.SolvedJudge`). The judging is left out
+of both clocks. What is timed:
 
 - ours: `course_lib.cartpole_numpy.train(CartPoleConfig(seed=s, stop_when_solved=True))`,
   the recommended configuration (64 carts side by side, H = 32, RMSProp lr 0.03). The clock
   starts when `train` is called (weights, optimiser and environment are created inside it)
-  and stops at the end of the update in which the run was solved.
-- the reference: /work/shared/peers/cartpole_seed_reference.py --seed s. Its own clock starts
-  after its environment and weights are created and stops at the episode that solved it.
+  and stops at the end of the update whose policy passed.
+- the reference: `bench/seed_cartpole.py`, the seed program's algorithm (one cart, one
+  Python step at a time, H = 100, 5 episodes per update, RMSProp lr 1e-3) with the judge
+  called after each of its updates. Its clock starts at its first step, like the original's.
+  The original program (../shared/peers/cartpole_seed_reference.py beside the repository, or
+  --reference) stops by the old "last 100 training episodes" rule and cannot be judged from
+  outside; so each run first checks, for seed 0, that `seed_cartpole` under the old rule
+  reproduces the original's run exactly (same solving episode) and takes as long.
 
 Each run is its own process with OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = MKL_NUM_THREADS = 1.
 The whole process's wall time (interpreter start and imports included) is recorded too, and
@@ -39,15 +46,23 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-REFERENCE = Path("/work/shared/peers/cartpole_seed_reference.py")
+REFERENCE = ROOT.parent / "shared" / "peers" / "cartpole_seed_reference.py"  # beside the repo
 THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
-def worker(seed: int, max_episodes: int) -> None:
-    """Run our trainer once and print one JSON line (this runs in the child process)."""
+def worker(kind: str, seed: int, max_episodes: int) -> None:
+    """Run one program once and print one JSON line (this runs in the child process)."""
     from course_lib.cartpole_config import CartPoleConfig
     from course_lib.cartpole_numpy import train
+    from course_lib.cartpole_rollout import SolvedJudge
 
+    if kind in ("reference", "port_old_rule"):
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import seed_cartpole
+
+        judge = SolvedJudge(seed) if kind == "reference" else None
+        print(json.dumps(seed_cartpole.train(seed, max_episodes, judge)))
+        return
     n_envs = CartPoleConfig().n_envs
     n_episodes = -(-max_episodes // n_envs) * n_envs  # round up to whole updates
     config = CartPoleConfig(seed=seed, n_episodes=n_episodes, stop_when_solved=True, progress=False)
@@ -79,12 +94,11 @@ def parse_reference(line: str) -> dict:
 
 
 def launch(kind: str, seed: int, args) -> tuple[subprocess.Popen, float]:
-    if kind == "ours":
-        cmd = [sys.executable, __file__, "--worker", "--seed", str(seed)]
-        cmd += ["--max-episodes", str(args.max_episodes)]
-    else:
+    if kind == "original":
         cmd = [sys.executable, str(args.reference), "--seed", str(seed)]
-        cmd += ["--max-episodes", str(args.max_episodes)]
+    else:
+        cmd = [sys.executable, __file__, "--worker", kind, "--seed", str(seed)]
+    cmd += ["--max-episodes", str(args.max_episodes)]
     env = {**os.environ, **THREADS, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
     return proc, time.perf_counter()
@@ -108,8 +122,24 @@ def finish(kind: str, seed: int, proc, started: float, max_seconds: float) -> di
     last = out.strip().splitlines()[-1] if out.strip() else ""
     if proc.returncode != 0 or not last:
         raise RuntimeError(f"{kind} seed {seed} failed (exit {proc.returncode}): {out[-500:]}")
-    rec = json.loads(last) if kind == "ours" else parse_reference(last)
+    rec = parse_reference(last) if kind == "original" else json.loads(last)
     return {"kind": kind, "seed": seed, **rec, "process_seconds": wall, "timed_out": False}
+
+
+def check_port(args) -> dict:
+    """Seed 0 under the old rule, by the original program and by seed_cartpole: the same run?"""
+    original = finish("original", 0, *launch("original", 0, args), args.max_seconds)
+    port = finish("port_old_rule", 0, *launch("port_old_rule", 0, args), args.max_seconds)
+    same = (original["solved_at"], original["episodes"]) == (port["solved_at"], port["episodes"])
+    print(
+        f"port check, seed 0, old rule: original solved at {original['solved_at']} in "
+        f"{original['seconds']:.1f} s, seed_cartpole at {port['solved_at']} in "
+        f"{port['seconds']:.1f} s: {'the same run' if same else 'DIFFERENT RUNS'}",
+        flush=True,
+    )
+    if not same:
+        raise SystemExit("seed_cartpole no longer reproduces the original program: fix it first")
+    return {"same_run": same, "original": original, "port": port}
 
 
 def time_to_solve(rec: dict, key: str) -> float:
@@ -125,15 +155,23 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1, help="processes of each kind at once")
     parser.add_argument("--reference", type=Path, default=REFERENCE)
     parser.add_argument("--out", type=Path, default=ROOT / "bench/results/cartpole_speed.json")
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--check-port", action="store_true", help="only check seed_cartpole against the original"
+    )
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        worker(args.seed, args.max_episodes)
+        worker(args.worker, args.seed, args.max_episodes)
         return
     if args.jobs < 1 or args.seeds < 1:
         parser.error("--jobs and --seeds must be at least 1")
+    if not args.reference.is_file():
+        parser.error(f"--reference: no file {args.reference} (the original CartPole program)")
 
+    port_check = check_port(args)
+    if args.check_port:
+        return
     records = []
     seeds = list(range(args.seeds))
     for i in range(0, len(seeds), args.jobs):
@@ -189,6 +227,7 @@ def main() -> None:
             "threads": THREADS,
         },
         "solved": n_solved,
+        "port_check": port_check,
         "summary": summary,
         "runs": records,
     }

@@ -19,6 +19,8 @@ median over rounds is reported. Each round measures, for --seconds each:
    starting --warmup seconds after its first step (the emulators are created and the games
    reset before that; that start-up time is reported separately);
 3. reference x2: two copies of the 2016 NumPy trainer (OMP_NUM_THREADS=1 each) at once, summed.
+   The program is not in the repository: --reference names it, by default
+   ../shared/peers/karpathy_pong_reference.py beside the repository.
 
 Prints agent steps per second (one action in one game) for each, the two ratios per round,
 their medians and the project's goals: trainer / raw >= 0.85, trainer / (reference x 2) >= 1.5.
@@ -50,8 +52,11 @@ from course_lib.pong.config import TrainConfig  # noqa: E402
 from course_lib.pong.envs import DOWN, UP, make_vector_env  # noqa: E402
 from course_lib.pong.trainer import Trainer  # noqa: E402
 
-REFERENCE = Path("/work/shared/peers/karpathy_pong_reference.py")
-RESULTS = Path(__file__).resolve().parent / "results" / "pong_throughput.json"
+ROOT = Path(__file__).resolve().parent.parent  # the repository
+# The 2016 program is not part of the repository: it sits beside it, in a copy of shared/
+# (as in CI, which clones the repository next to one), or wherever --reference says.
+REFERENCE = ROOT.parent / "shared" / "peers" / "karpathy_pong_reference.py"
+RESULTS = ROOT / "bench" / "results" / "pong_throughput.json"
 GOAL_RAW, GOAL_REFERENCE = 0.85, 1.5
 RAW_LAYOUTS = ("raw_one_env", "raw_groups", "raw_groups_batch")
 
@@ -123,11 +128,12 @@ def trainer_steps_per_s(config: TrainConfig, run_dir: Path, seconds: float, warm
     return (s2 - s1) / (t2 - t1), marks["first_step"] - t0
 
 
-def reference_steps_per_s(seconds: float, copies: int = 2) -> list[float]:
+def reference_steps_per_s(reference: Path, seconds: float, copies: int = 2) -> list[float]:
+    """Agent steps per second of `copies` copies of the 2016 program run at once."""
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     procs = [
         subprocess.Popen(
-            [sys.executable, str(REFERENCE), "--seconds", str(seconds), "--seed", str(i)],
+            [sys.executable, str(reference), "--seconds", str(seconds), "--seed", str(i)],
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
@@ -140,7 +146,7 @@ def reference_steps_per_s(seconds: float, copies: int = 2) -> list[float]:
         out, _ = proc.communicate()
         found = re.search(r"steps_per_s=(\d+)", out)
         if proc.returncode != 0 or found is None:
-            raise RuntimeError(f"{REFERENCE} failed (exit {proc.returncode}); its output: {out!r}")
+            raise RuntimeError(f"{reference} failed (exit {proc.returncode}); its output: {out!r}")
         rates.append(float(found.group(1)))
     return rates
 
@@ -154,6 +160,13 @@ def main():
     ap.add_argument(
         "--warmup", type=float, default=1.0, help="trainer seconds left out after its first step"
     )
+    ap.add_argument(
+        "--reference",
+        type=Path,
+        default=REFERENCE,
+        help="the 2016 program (default: ../shared/peers/karpathy_pong_reference.py, beside "
+        "the repository)",
+    )
     ap.add_argument("--skip-reference", action="store_true")
     for flag in ("n_envs", "n_groups", "n_threads", "apply_delay"):  # default: TrainConfig's
         ap.add_argument("--" + flag.replace("_", "-"), type=int, default=getattr(TrainConfig, flag))
@@ -161,8 +174,8 @@ def main():
     args = ap.parse_args()
     if args.rounds < 1 or args.seconds <= 0 or args.warmup < 0:
         ap.error("--rounds must be >= 1, --seconds > 0 and --warmup >= 0")
-    if not args.skip_reference and not REFERENCE.exists():
-        ap.error(f"{REFERENCE} not found: pass --skip-reference")
+    if not args.skip_reference and not args.reference.exists():
+        ap.error(f"{args.reference} not found: pass --reference PATH or --skip-reference")
     config = TrainConfig(
         n_envs=args.n_envs,
         n_groups=args.n_groups,
@@ -192,7 +205,7 @@ def main():
                 f"trainer / fastest raw of the round {r['trainer_over_best_raw_of_round']:.3f}"
             )
             if not args.skip_reference:
-                r["reference"] = reference_steps_per_s(args.seconds)
+                r["reference"] = reference_steps_per_s(args.reference, args.seconds)
                 r["trainer_over_reference_x2"] = r["trainer"] / sum(r["reference"])
                 line += (
                     f"  reference x2 {sum(r['reference']):5.0f}  "

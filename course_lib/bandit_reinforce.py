@@ -15,7 +15,10 @@ the same logits up to rounding, which the tests check.
 
 The exact objective and its gradient are here too, as oracles:
 
-    J(theta) = sum_a pi_theta(a) p_a,    grad J(theta) = pi_theta * (p - J(theta)).
+    J(theta) = sum_a pi_theta(a) q_a,    grad J(theta) = pi_theta * (q - J(theta)),
+
+where q_a = probs[a] is arm a's pay-off probability and * multiplies entry by entry (the
+book's elementwise product).
 """
 
 from __future__ import annotations
@@ -61,7 +64,7 @@ def draw_uniforms(n_runs: int, n_steps: int, seed: int) -> tuple[np.ndarray, np.
 
 
 def expected_reward(theta, probs) -> np.ndarray:
-    """J(theta) = sum_a pi_theta(a) p_a, the mean reward of one pull, shape theta.shape[:-1].
+    """J(theta) = sum_a pi_theta(a) q_a, the mean reward of one pull, shape theta.shape[:-1].
 
     Example:
         >>> float(expected_reward([0.0, 0.0], [0.2, 0.8]))
@@ -72,7 +75,7 @@ def expected_reward(theta, probs) -> np.ndarray:
 
 
 def exact_gradient(theta, probs) -> np.ndarray:
-    """grad_theta J(theta) = pi * (p - J), shape theta.shape: the mean of the REINFORCE update.
+    """grad_theta J(theta) = pi * (q - J), shape theta.shape: the mean of the REINFORCE update.
 
     Arms that pay more than the policy's average are pushed up, the others down, each in
     proportion to how often the policy pulls it.
@@ -185,6 +188,35 @@ def reinforce_vectorised(probs, alpha: float, u_act, u_rew, *, baseline: float =
         pis[:, t], act[:, t], rew[:, t] = pi, a, r
     pis[:, n_steps] = policy_probs(theta)
     return BanditHistory(pi=pis, act=act, rew=rew, theta=theta)
+
+
+def prefers_wrong_arm(pi, probs) -> np.ndarray:
+    """Whether the policy favours a wrong arm: some arm gets more probability than every best arm.
+
+    The one rule the book uses for "a run on a wrong arm", in chapter 3's tables and in its
+    widget. A tie is not wrong: the uniform policy at the start, which gives the best arm as
+    much probability as any other, does not favour a wrong arm. When several arms share the
+    highest pay-off, favouring any of them is right.
+
+    Args:
+        pi: policies, shape (..., k).
+        probs: the arms' pay-off probabilities q_a, shape (k,).
+
+    Returns:
+        A bool array of shape pi.shape[:-1].
+
+    Example:
+        >>> prefers_wrong_arm([[0.6, 0.4], [0.5, 0.5], [0.3, 0.7]], [0.2, 0.8])
+        array([ True, False, False])
+    """
+    pi = as_finite_array("pi", pi)
+    probs = check_arm_probs(probs)
+    if pi.ndim < 1 or pi.shape[-1] != probs.size:
+        raise ValueError(
+            f"pi must have shape (..., {probs.size}), one probability per arm, got {pi.shape}"
+        )
+    best = probs == probs.max()  # (k,): every arm with the highest pay-off
+    return pi[..., best].max(axis=-1) < pi.max(axis=-1)
 
 
 # --- argument checks ------------------------------------------------------------------------

@@ -7,11 +7,24 @@ Chapter 4's PyTorch trainer (`cartpole_torch`) with three additions, each one li
     V    is then fitted to G_t by its own loss, mean (V(s_t) - G_t)^2, with its own optimiser
 
 The policy network, its initial weights, the optimiser and the random numbers that pick the
-actions are chapter 4's, so with baseline=False and ent_coef=0 this trainer IS chapter 4's
-(checked in the tests), and a run with the baseline differs from one without only by V.
+actions are chapter 4's, so with baseline=False and ent_coef=0 this trainer takes the same
+steps as `cartpole_torch.train` (checked in the tests), and a run with the baseline differs
+from one without only by V.
+
+Two details make V a fair baseline:
+
+    the time limit   CartPole-v1 cuts an episode at 500 steps. The cut is not a terminal
+                     state, so G_t of a cut episode adds gamma^(T - t) V(s_T), the value of the
+                     state where it was cut (bootstrap=True). Without that, the same state
+                     has a smaller return the nearer it is to the cut, which V cannot know.
+    the scales       V reads the observation divided by OBS_SCALE (the pole angle is ~0.2, the
+                     velocities ~1) and predicts G_t / value_scale(gamma), a number in [0, 1).
 
 The advantages use V as it was before this batch: fitting V to the batch first would make the
 baseline depend on the very actions it is subtracted from.
+
+"Solved" is judged on the policy itself, as in chapter 4: after every update,
+`cartpole_rollout.SolvedJudge` runs 100 fresh episodes of it with its own random numbers.
 
 Command line (the 10-seed comparison that chapter 6 loads):
 
@@ -33,10 +46,32 @@ import torch
 from torch import nn
 
 from course_lib.cartpole_config import CartPoleConfig, advance, progress_bar
-from course_lib.cartpole_rollout import OBS_DIM, collect_episodes, make_cartpole, solved_at
+from course_lib.cartpole_rollout import (
+    MAX_LEN,
+    OBS_DIM,
+    EpisodeBatch,
+    SolvedJudge,
+    collect_episodes,
+    make_cartpole,
+)
 from course_lib.cartpole_torch import TorchPolicy, sample_actions
 from course_lib.numpy_policy import TwoLayerPolicy
 from course_lib.pg_weights import returns_to_go
+
+
+OBS_SCALE = np.array([2.4, 3.0, 0.2095, 3.5])  # x and the angle at which an episode ends; speeds
+VALUE_ITERS = 100
+VALUE_BATCH = 1024
+
+
+def value_scale(gamma: float) -> float:
+    """The largest return-to-go CartPole can pay, 1/(1 - gamma), or 500 steps when gamma = 1.
+
+    Example:
+        >>> round(value_scale(0.99), 6), value_scale(1.0)
+        (100.0, 500.0)
+    """
+    return float(MAX_LEN) if gamma >= 1 else min(1.0 / (1.0 - gamma), float(MAX_LEN))
 
 
 @dataclass(frozen=True)
@@ -50,8 +85,12 @@ class BaselineConfig(CartPoleConfig):
     """The width of V's hidden layer (V has biases: it must be able to output a constant)."""
     value_lr: float = 0.01
     """Adam's step size for V."""
-    value_iters: int = 25
-    """Adam steps on V's loss per batch (a few, so that V keeps up with a changing policy)."""
+    value_iters: int = VALUE_ITERS
+    """Adam steps on V's loss per batch, each on a random minibatch of `value_batch` steps."""
+    value_batch: int = VALUE_BATCH
+    """The steps in one minibatch of V's fit (the whole batch when it holds fewer)."""
+    bootstrap: bool = True
+    """At the 500-step cut, G_t adds gamma^(T - t) V(s_T) instead of treating the cut as an end."""
     ent_coef: float = 0.0
     """beta, the weight of the entropy bonus; 0 for none."""
 
@@ -59,9 +98,10 @@ class BaselineConfig(CartPoleConfig):
         super().__post_init__()
         if self.weight not in ("rtg", "rtg_std"):
             raise ValueError(f'weight must be "rtg" or "rtg_std", got {self.weight!r}')
-        if not isinstance(self.baseline, bool):
-            raise TypeError("baseline must be True or False")
-        for name in ("value_hidden", "value_iters"):
+        for name in ("baseline", "bootstrap"):
+            if not isinstance(getattr(self, name), bool):
+                raise TypeError(f"{name} must be True or False")
+        for name in ("value_hidden", "value_iters", "value_batch"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
                 raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
@@ -75,6 +115,9 @@ class BaselineConfig(CartPoleConfig):
 
 class ValueNet(nn.Module):
     """V(s) = w2 . relu(W1 s + b1) + b2, one number per observation (float64).
+
+    `value_of` wraps it with the scales the trainer uses: the input s / OBS_SCALE and the output
+    times value_scale(gamma).
 
     Example:
         >>> torch.manual_seed(0) and None
@@ -109,30 +152,111 @@ def advantages(ret: np.ndarray, values: np.ndarray | None, standardize: bool) ->
     return adv
 
 
+def value_of(value: ValueNet, obs: np.ndarray, gamma: float) -> np.ndarray:
+    """V(s) in units of return for observations of shape (M, 4), shape (M,), without a graph.
+
+    Example:
+        >>> net = ValueNet(4, 8)
+        >>> with torch.no_grad():
+        ...     _ = net.net[2].bias.fill_(0.5)
+        ...     _ = net.net[2].weight.zero_()
+        >>> value_of(net, np.zeros((2, 4)), gamma=0.99).round(6)
+        array([50., 50.])
+    """
+    with torch.no_grad():
+        x = torch.as_tensor(np.asarray(obs, dtype=np.float64) / OBS_SCALE)
+        return value(x).numpy() * value_scale(gamma)
+
+
+def cut_states(env, batch: EpisodeBatch) -> tuple[np.ndarray, np.ndarray]:
+    """The episodes that the 500-step limit cut (rather than a fall ended), and where.
+
+    Call it right after `collect_episodes(env, ...)`: an episode that lasted the whole batch
+    still sits in its last state, s_T, which the batch itself does not hold.
+
+    Returns:
+        cut: True for an episode cut by the time limit, shape (N,).
+        last_obs: s_T of every episode, shape (N, 4) (meaningful where `cut`).
+    """
+    state = np.asarray(env.state, dtype=np.float32).T.astype(np.float64)  # (N, 4), as obs are
+    fell = (np.abs(state[:, 0]) > env.x_threshold) | (
+        np.abs(state[:, 2]) > env.theta_threshold_radians
+    )
+    cut = (batch.ep_len == MAX_LEN) & (batch.ep_len == batch.mask.shape[0]) & ~fell
+    return cut, state
+
+
+def bootstrapped_returns(batch: EpisodeBatch, gamma: float, v_last: np.ndarray) -> np.ndarray:
+    """G_t of every step, shape (T, N), where an episode with v_last[i] != 0 goes on after its
+    last step with value v_last[i]: G_t = r_t + ... + gamma^(T-1-t) r_(T-1) + gamma^(T-t) v_last.
+
+    Example:
+        >>> batch = EpisodeBatch(np.zeros((2, 1, 4)), np.zeros((2, 1), int), np.ones((2, 1)),
+        ...                      np.ones((2, 1), bool), np.array([2]))
+        >>> bootstrapped_returns(batch, 0.5, np.array([4.0])).ravel()   # 1 + .5 (1 + .5 * 4)
+        array([2.5, 3. ])
+    """
+    rew = batch.rew.copy()
+    last = batch.ep_len - 1  # (N,)
+    rew[last, np.arange(batch.n_episodes)] += gamma * np.asarray(v_last, dtype=np.float64)
+    return returns_to_go(rew, batch.mask, gamma)
+
+
+def explained_variance(ret: np.ndarray, v: np.ndarray) -> float:
+    """1 - mean (G_t - V(s_t))^2 / var(G_t): 1 is a perfect V, 0 no better than the mean of G_t.
+
+    Example:
+        >>> explained_variance(np.array([1.0, 3.0]), np.array([1.5, 2.5]))
+        0.75
+    """
+    return 1.0 - float(np.mean((ret - v) ** 2) / max(float(ret.var()), 1e-12))
+
+
 @dataclass
 class BaselineResult:
     """What `train` returns.
 
     Attributes:
         ep_ret: the return of every episode, in the order they finished, shape (n,).
-        solved_at: the episode count at which the last 100 first averaged >= 475, or None.
+        solved_at: the training episodes before the first update after which the policy was
+            solved (100 fresh episodes of it averaged >= 475 steps), or None.
+        eval_len: the mean length of those 100 fresh episodes after each update, shape (U,).
         entropy: the mean entropy of pi(. | s_t) over the steps of each batch, shape (U,).
         value_ev: the fraction of the variance of G_t that V explained on each batch before
-            fitting it, 1 - mean (G_t - V(s_t))^2 / var(G_t), shape (U,) (NaN without a
-            baseline). 1 is perfect; 0 is no better than a constant.
-        seconds: wall-clock seconds of the run.
+            it was fitted to it, `explained_variance`, shape (U,) (NaN without a baseline).
+            This V is the baseline the batch's advantages used.
+        value_ev_fit: the same after V was fitted to the batch, shape (U,) (NaN without one):
+            how well V can fit the returns it was trained on.
+        n_cut: the episodes of each batch that the 500-step limit cut, shape (U,).
+        seconds: wall-clock seconds of the run, judging left out.
         policy, value: the trained networks (value is None without a baseline).
         config: the config of the run.
     """
 
     ep_ret: np.ndarray
     solved_at: int | None
+    eval_len: np.ndarray
     entropy: np.ndarray
     value_ev: np.ndarray
+    value_ev_fit: np.ndarray
+    n_cut: np.ndarray
     seconds: float
     policy: TorchPolicy
     value: ValueNet | None
     config: BaselineConfig
+
+
+def fit_value(value, vopt, obs, ret, config: BaselineConfig, gen: torch.Generator) -> None:
+    """`config.value_iters` Adam steps on mean (V(s_t) - G_t)^2, each on a random minibatch."""
+    x = torch.as_tensor(obs / OBS_SCALE)  # (M, 4)
+    target = torch.as_tensor(ret / value_scale(config.gamma))  # (M,), in [0, 1)
+    m = x.shape[0]
+    for _ in range(config.value_iters):
+        idx = torch.randint(m, (min(config.value_batch, m),), generator=gen)
+        vloss = ((value(x[idx]) - target[idx]) ** 2).mean()
+        vopt.zero_grad()
+        vloss.backward()
+        vopt.step()
 
 
 def train(config: BaselineConfig) -> BaselineResult:
@@ -140,8 +264,8 @@ def train(config: BaselineConfig) -> BaselineResult:
 
     Example:
         >>> result = train(BaselineConfig(n_episodes=32, n_envs=16, progress=False))
-        >>> result.ep_ret.shape, result.entropy.shape
-        ((32,), (2,))
+        >>> result.ep_ret.shape, result.entropy.shape, result.eval_len.shape
+        ((32,), (2,), (2,))
     """
     if not isinstance(config, BaselineConfig):
         raise TypeError(f"config must be a BaselineConfig, got {type(config).__name__}")
@@ -149,24 +273,38 @@ def train(config: BaselineConfig) -> BaselineResult:
     rng = np.random.default_rng(config.seed)
     policy = TorchPolicy.from_numpy(TwoLayerPolicy(OBS_DIM, config.n_hidden, rng))  # chapter 4's
     opt = torch.optim.RMSprop(policy.parameters(), lr=config.lr, alpha=config.decay, eps=config.eps)
-    value = vopt = None
+    value = vopt = gen = None
     if config.baseline:
         torch.manual_seed(config.seed)  # V's weights come from torch's generator, not from rng
         value = ValueNet(OBS_DIM, config.value_hidden)
+        with torch.no_grad():
+            value.net[2].weight.zero_()  # V starts at 0: an unfitted V changes no weight
+            value.net[2].bias.zero_()
         vopt = torch.optim.Adam(value.parameters(), lr=config.value_lr)
+        gen = torch.Generator().manual_seed(config.seed)  # V's minibatches: not the actions'
     env = make_cartpole(config.n_envs, config.seed)
-    ep_ret, entropy, value_ev, solved = [], [], [], None
+    judge = SolvedJudge(config.seed)  # judges each update's policy on fresh episodes
+    ep_ret, entropy, value_ev, value_ev_fit, n_cut = [], [], [], [], []
     with progress_bar(config, desc=f"baseline={config.baseline}, seed {config.seed}") as bar:
         for _ in range(config.n_episodes // config.n_envs):
             batch = collect_episodes(env, lambda obs: sample_actions(policy, obs, rng))
-            x = torch.as_tensor(batch.obs[batch.mask])  # (M, 4)
+            cut, last_obs = cut_states(env, batch)
+            n_cut.append(int(cut.sum()))
+            obs = batch.obs[batch.mask]  # (M, 4)
+            x = torch.as_tensor(obs)
             act = torch.as_tensor(batch.act[batch.mask], dtype=torch.float64)  # (M,)
-            ret = returns_to_go(batch.rew, batch.mask, config.gamma)[batch.mask]  # (M,): G_t
             v = None
-            if value is not None:
-                with torch.no_grad():  # the baseline is data for the policy: no graph behind it
-                    v = value(x).numpy()
-                value_ev.append(1.0 - float(np.mean((ret - v) ** 2) / max(ret.var(), 1e-12)))
+            if value is None:
+                ret = returns_to_go(batch.rew, batch.mask, config.gamma)[batch.mask]  # (M,)
+                value_ev.append(np.nan)
+                value_ev_fit.append(np.nan)
+            else:  # the baseline is data for the policy: no graph behind it
+                v_last = np.where(cut, value_of(value, last_obs, config.gamma), 0.0)
+                if not config.bootstrap:
+                    v_last = np.zeros_like(v_last)
+                ret = bootstrapped_returns(batch, config.gamma, v_last)[batch.mask]  # (M,)
+                v = value_of(value, obs, config.gamma)
+                value_ev.append(explained_variance(ret, v))
             adv = torch.as_tensor(advantages(ret, v, standardize=config.weight == "rtg_std"))
             dist = policy.dist(x)
             ent = dist.entropy()  # (M,)
@@ -176,26 +314,23 @@ def train(config: BaselineConfig) -> BaselineResult:
             loss.backward()
             opt.step()
             if value is not None:  # V's own loss, after the policy step: V(s_t) -> G_t
-                target = torch.as_tensor(ret)
-                for _ in range(config.value_iters):
-                    vloss = ((value(x) - target) ** 2).mean()
-                    vopt.zero_grad()
-                    vloss.backward()
-                    vopt.step()
-            else:
-                value_ev.append(np.nan)
+                fit_value(value, vopt, obs, ret, config, gen)
+                value_ev_fit.append(explained_variance(ret, value_of(value, obs, config.gamma)))
             entropy.append(float(ent.detach().mean()))
             ep_ret.extend(batch.rew.sum(axis=0)[batch.finish_order()])
             advance(bar, ep_ret)
-            solved = solved_at(ep_ret)
-            if config.stop_when_solved and solved is not None:
+            solved = judge(lambda obs, r: sample_actions(policy, obs, r), len(ep_ret))
+            if config.stop_when_solved and solved:
                 break
     return BaselineResult(
         ep_ret=np.array(ep_ret),
-        solved_at=solved,
+        solved_at=judge.solved_at,
+        eval_len=np.array(judge.eval_len),
         entropy=np.array(entropy),
         value_ev=np.array(value_ev),
-        seconds=time.perf_counter() - start,
+        value_ev_fit=np.array(value_ev_fit),
+        n_cut=np.array(n_cut),
+        seconds=time.perf_counter() - start - judge.seconds,  # judging is not training
         policy=policy,
         value=value,
         config=config,
@@ -232,8 +367,11 @@ def run_arms(base: BaselineConfig, arms: dict, seeds) -> dict:
         "seeds": np.array(seeds),
         "ep_ret": np.zeros((*shape, base.n_episodes), dtype=np.int16),  # returns <= 500
         "solved_at": np.full(shape, -1, dtype=np.int64),
+        "eval_len": np.zeros((*shape, n_updates)),
         "entropy": np.zeros((*shape, n_updates)),
         "value_ev": np.zeros((*shape, n_updates)),
+        "value_ev_fit": np.zeros((*shape, n_updates)),
+        "n_cut": np.zeros((*shape, n_updates), dtype=np.int64),
         "seconds": np.zeros(shape),
         "arms": np.array([repr(arms[k]) for k in labels]),
         "config": np.array(base.to_json()),
@@ -245,8 +383,8 @@ def run_arms(base: BaselineConfig, arms: dict, seeds) -> dict:
                 raise ValueError("run_arms needs stop_when_solved=False: runs of equal length")
             out["ep_ret"][k, s] = result.ep_ret
             out["solved_at"][k, s] = -1 if result.solved_at is None else result.solved_at
-            out["entropy"][k, s] = result.entropy
-            out["value_ev"][k, s] = result.value_ev
+            for name in ("eval_len", "entropy", "value_ev", "value_ev_fit", "n_cut"):
+                out[name][k, s] = getattr(result, name)
             out["seconds"][k, s] = result.seconds
     return out
 

@@ -23,9 +23,9 @@ from course_lib.cartpole_config import CartPoleConfig, TrainResult, advance, pro
 from course_lib.cartpole_rollout import (
     OBS_DIM,
     EpisodeBatch,
+    SolvedJudge,
     collect_episodes,
     make_cartpole,
-    solved_at,
 )
 from course_lib.numpy_policy import TwoLayerPolicy
 from course_lib.pg_weights import pg_weights
@@ -83,7 +83,8 @@ def train(config: CartPoleConfig) -> TrainResult:
     policy = TwoLayerPolicy(OBS_DIM, config.n_hidden, rng)
     opt = RMSProp(policy.params, lr=config.lr, decay=config.decay, eps=config.eps)
     env = make_cartpole(config.n_envs, config.seed)
-    ep_ret, n_steps, solved = [], 0, None
+    ep_ret, n_steps = [], 0
+    judge = SolvedJudge(config.seed)  # judges each update's policy on fresh episodes
     with progress_bar(config, desc=f"NumPy, seed {config.seed}") as bar:
         for _ in range(config.n_episodes // config.n_envs):
             batch = collect_episodes(env, lambda obs: sample_actions(policy, obs, rng))
@@ -91,11 +92,20 @@ def train(config: CartPoleConfig) -> TrainResult:
             ep_ret.extend(batch.rew.sum(axis=0)[batch.finish_order()])
             n_steps += batch.n_steps
             advance(bar, ep_ret)
-            solved = solved_at(ep_ret)
-            if config.stop_when_solved and solved is not None:
+            solved = judge(lambda obs, r: sample_actions(policy, obs, r), len(ep_ret))
+            if config.stop_when_solved and solved:
                 break
-    ep_ret = np.array(ep_ret)
-    return TrainResult(ep_ret, solved, time.perf_counter() - start, n_steps, policy, opt, config)
+    seconds = time.perf_counter() - start - judge.seconds  # judging is not training
+    return TrainResult(
+        np.array(ep_ret),
+        judge.solved_at,
+        seconds,
+        n_steps,
+        policy,
+        opt,
+        config,
+        eval_len=np.array(judge.eval_len),
+    )
 
 
 def save_checkpoint(path, policy: TwoLayerPolicy, opt: RMSProp, config: CartPoleConfig) -> None:

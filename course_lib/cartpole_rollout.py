@@ -18,6 +18,7 @@ NumPy only: the PyTorch trainer reuses this module.
 from __future__ import annotations
 
 import numbers
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,8 +27,9 @@ from gymnasium.envs.classic_control.cartpole import CartPoleVectorEnv
 
 OBS_DIM = 4  # cart position, cart velocity, pole angle, pole angular velocity
 MAX_LEN = 500  # CartPole-v1 truncates an episode after 500 steps
-SOLVED_LEN = 475.0  # "solved": the mean length of the last SOLVED_WINDOW episodes reaches this
-SOLVED_WINDOW = 100
+SOLVED_LEN = 475.0  # "solved": fresh episodes of the policy last this long on average
+SOLVED_EPISODES = 100  # ... over this many fresh episodes
+SOLVED_WINDOW = 100  # the window of the older rule `solved_at` (kept to show why it misleads)
 
 
 def _check_int(name: str, n, low: int) -> int:
@@ -133,9 +135,86 @@ def collect_episodes(env: CartPoleVectorEnv, act_fn: Callable) -> EpisodeBatch:
     return EpisodeBatch(obs_buf[:t], act_buf[:t], rew_buf[:t], mask[:t], ep_len)
 
 
+def fresh_episode_lengths(act_fn: Callable, n_episodes: int = SOLVED_EPISODES, seed: int = 0):
+    """The lengths of `n_episodes` fresh episodes of a policy, on carts of their own, shape (n,).
+
+    "Solved" is a property of a policy, so it is judged on the policy itself: new episodes,
+    from start states drawn with `seed`, none of them used for training. `act_fn` is called
+    as in `collect_episodes` (give it its own random generator, so that judging a policy does
+    not change the random numbers its training draws).
+
+    Example:
+        >>> always_right = lambda obs: np.ones(len(obs), dtype=int)
+        >>> fresh_episode_lengths(always_right, n_episodes=3, seed=0)
+        array([9, 9, 8])
+    """
+    n_episodes = _check_int("n_episodes", n_episodes, 1)
+    return collect_episodes(make_cartpole(n_episodes, seed), act_fn).ep_len
+
+
+def policy_solved(lengths, *, threshold: float = SOLVED_LEN) -> bool:
+    """True when fresh episodes of a policy (`fresh_episode_lengths`) average >= `threshold`.
+
+    Example:
+        >>> policy_solved([500] * 95 + [20] * 5), policy_solved([500] * 94 + [20] * 6)
+        (True, False)
+    """
+    lengths = np.asarray(lengths, dtype=np.float64)
+    if lengths.ndim != 1 or lengths.size == 0:
+        raise ValueError(f"lengths must be a non-empty 1-D array, got shape {lengths.shape}")
+    return bool(lengths.mean() >= threshold)
+
+
+class SolvedJudge:
+    """Judges a trainer's policy after every update on fresh episodes, and keeps the record.
+
+    A trainer calls `judge(sample, n_trained)` after each update, with `sample(obs, rng)` its
+    policy's action sampler and `n_trained` the training episodes so far. The judge runs
+    `fresh_episode_lengths` with its own generator (seeded from the run's seed, apart from
+    training's), so a run takes the same actions whether it is judged or not, and times
+    itself, so that a trainer can leave judging out of its clock.
+
+    Attributes:
+        eval_len: the mean length of the fresh episodes after each update so far.
+        solved_at: the training episodes before the first update whose policy passed, or None.
+        seconds: the time spent judging.
+
+    Example:
+        >>> judge = SolvedJudge(seed=0, n_episodes=10)
+        >>> judge(lambda obs, rng: np.ones(len(obs), dtype=int), n_trained=64)
+        False
+        >>> len(judge.eval_len), judge.solved_at
+        (1, None)
+    """
+
+    def __init__(self, seed: int, n_episodes: int = SOLVED_EPISODES):
+        self.rng = np.random.default_rng([_check_int("seed", seed, 0), 1])  # not training's
+        self.n_episodes = _check_int("n_episodes", n_episodes, 1)
+        self.eval_len: list[float] = []
+        self.solved_at: int | None = None
+        self.seconds = 0.0
+
+    def __call__(self, sample: Callable, n_trained: int) -> bool:
+        """Judge the policy behind `sample` now; True once it has passed (now or before)."""
+        start = time.perf_counter()
+        lengths = fresh_episode_lengths(
+            lambda obs: sample(obs, self.rng), self.n_episodes, int(self.rng.integers(2**31))
+        )
+        self.eval_len.append(float(lengths.mean()))
+        if self.solved_at is None and policy_solved(lengths):
+            self.solved_at = int(n_trained)
+        self.seconds += time.perf_counter() - start
+        return self.solved_at is not None
+
+
 def solved_at(ep_len, *, threshold: float = SOLVED_LEN, window: int = SOLVED_WINDOW):
     """The number of episodes after which the mean of the last `window` lengths first reaches
     `threshold`, or None. `ep_len` lists the episodes in the order they finished.
+
+    This is the common "last 100 episodes" rule. The trainers no longer use it: over batches of
+    episodes listed shortest first, a window that ends at a batch boundary holds the previous
+    batch's longest episodes, and a window mixes the episodes of several policies. Chapter 4
+    compares it with `policy_solved`, which judges the policy itself.
 
     Example:
         >>> solved_at([10] * 50 + [500] * 200)   # episodes 46..145: (5 * 10 + 95 * 500) / 100

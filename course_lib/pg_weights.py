@@ -6,7 +6,7 @@ choice left is the weight w. The four kinds compared in chapter 4:
     "total"            R(tau_i) = G_0 of episode i, the same for every step of the episode
     "rtg"              G_t, the return-to-go: only the rewards that follow the action
     "rtg_std"          G_t standardised over all the steps of the batch (per-batch)
-    "rtg_std_episode"  G_t standardised within each episode (what the source program does)
+    "rtg_std_episode"  G_t standardised within each episode (as 2016-style programs do)
 
 Arrays use the (T, N) layout of `cartpole_rollout.EpisodeBatch`: step t of episode i, valid
 where mask[t, i]. Weights are 0 outside the mask.

@@ -20,7 +20,23 @@ def _curves(curves) -> dict:
     return {k: as_finite_array(f"curves[{k!r}]", v, ndim=2) for k, v in curves.items()}
 
 
-def plot_corridor_curves(curves: dict, v_star: float, ax=None, *, title: str = ""):
+def _colors(arrays: dict, colors) -> dict:
+    """label -> colour: from `colors` (label -> colour) when given, else C0, C1, ... in order.
+
+    Pass the same `colors` to every panel of a figure, so that a label keeps its colour when
+    a panel shows only some of the curves.
+    """
+    if colors is None:
+        return {label: f"C{i}" for i, label in enumerate(arrays)}
+    missing = [label for label in arrays if label not in colors]
+    if missing:
+        raise KeyError(f"colors has no colour for {missing}")
+    return {label: colors[label] for label in arrays}
+
+
+def plot_corridor_curves(
+    curves: dict, v_star: float, ax=None, *, title: str = "", colors: dict | None = None
+):
     """Total reward per episode, averaged over runs, in the style of Sutton & Barto Fig. 13.1.
 
     Args:
@@ -28,6 +44,7 @@ def plot_corridor_curves(curves: dict, v_star: float, ax=None, *, title: str = "
         v_star: the optimal value of the start state, drawn as a dashed line.
         ax: the Axes to draw on; a new figure when None.
         title: the Axes title.
+        colors: label -> colour, the same for every panel of a figure; C0, C1, ... when None.
 
     Example:
         >>> import matplotlib
@@ -37,9 +54,10 @@ def plot_corridor_curves(curves: dict, v_star: float, ax=None, *, title: str = "
         2
     """
     arrays = _curves(curves)
+    color = _colors(arrays, colors)
     ax = _axes(ax)
-    for i, (label, y) in enumerate(arrays.items()):
-        ax.plot(np.arange(1, y.shape[1] + 1), y.mean(axis=0), color=f"C{i}", lw=1, label=label)
+    for label, y in arrays.items():
+        ax.plot(np.arange(1, y.shape[1] + 1), y.mean(axis=0), color=color[label], lw=1, label=label)
     ax.axhline(v_star, color="k", ls="--", lw=1, label=r"$v_*(s_0)$")
     ax.set_xlabel("episode")
     ax.set_ylabel("total reward on episode\n(mean over runs)")
@@ -134,6 +152,7 @@ def plot_mean_std_seeds(
     ylabel: str = "episode return",
     xlabel: str = "episode",
     hline: float | None = None,
+    colors: dict | None = None,
 ):
     """Mean +- one standard deviation over seeds of smoothed curves, one colour per label.
 
@@ -141,6 +160,7 @@ def plot_mean_std_seeds(
         curves: label -> array (n_seeds, n_points).
         window: moving-average window applied to each seed's curve first.
         hline: a dashed horizontal line (e.g. the "solved" level), or None.
+        colors: label -> colour, the same for every panel of a figure; C0, C1, ... when None.
 
     Example:
         >>> import matplotlib
@@ -150,13 +170,14 @@ def plot_mean_std_seeds(
         (2, 1)
     """
     arrays = _curves(curves)
+    color = _colors(arrays, colors)
     ax = _axes(ax)
-    for i, (label, y) in enumerate(arrays.items()):
+    for label, y in arrays.items():
         ys = smooth(y, window)
         mean, std = ys.mean(axis=0), ys.std(axis=0)
         x = np.arange(1, ys.shape[1] + 1)
-        ax.plot(x, mean, color=f"C{i}", label=label)
-        ax.fill_between(x, mean - std, mean + std, color=f"C{i}", alpha=0.2, linewidth=0)
+        ax.plot(x, mean, color=color[label], label=label)
+        ax.fill_between(x, mean - std, mean + std, color=color[label], alpha=0.2, linewidth=0)
     if hline is not None:
         ax.axhline(hline, color="k", ls="--", lw=1)
     ax.set_xlabel(xlabel)

@@ -1,13 +1,17 @@
 """RMSProp written out by hand, for gradient ASCENT on a dict of NumPy arrays.
 
-Introduced in the Pong chapter (Karpathy 2016 uses it); the CartPole chapter reuses it.
-For every parameter array theta with gradient estimate g:
+Introduced in chapter 4 (CartPole); chapter 5 (Pong) uses it as Karpathy's 2016 program does.
+For every parameter array theta with gradient estimate g (chapter 4's nu, beta, alpha, xi):
 
-    cache <- decay * cache + (1 - decay) * g**2           running mean of the squared gradient
+    cache <- decay * cache + (1 - decay) * g**2           nu, running mean of the squared gradient
     theta <- theta + lr * g / (sqrt(cache) + eps)          a step UP the objective
 
-Dividing by sqrt(cache) gives each weight a step of about `lr`, whatever the scale of its
-gradient: pixels that rarely change (small gradients) move as fast as busy ones.
+Dividing by sqrt(cache) makes the step independent of the scale of the gradient: pixels that
+rarely change (small gradients) move as fast as busy ones. It is not a step of `lr`: the cache
+starts at 0, so with a steady gradient the k-th step is lr / sqrt(1 - decay**k) (10 lr at the
+first step with decay 0.99, 2.6 lr at the 16th, about lr only after a few hundred steps). Adam
+divides its running means by (1 - decay**k) to remove this warm-up; RMSProp, here and in
+torch.optim.RMSprop (whose `alpha` is this `decay`), does not.
 """
 
 from __future__ import annotations

@@ -170,3 +170,38 @@ def baseline_term_expectation(mdp: ToyMDP, theta, baseline) -> np.ndarray:
     w = mdp.gamma**t * b_t
     score = grad_log_prob(theta, obs, act)  # (K, T, S, A)
     return np.einsum("k,kt,ktsa->sa", prob, w, score)
+
+
+def per_step_expectations(mdp: ToyMDP, theta) -> tuple[np.ndarray, np.ndarray]:
+    """E[G_0 grad log pi(a_t|s_t)] and E[G_t grad log pi(a_t|s_t)] for every t, exactly.
+
+    Summed over every trajectory. The rewards before t do not depend on a_t, so the lemma
+    that makes a baseline harmless removes them, and the first equals gamma^t times the
+    second. Summed over t, the first is grad J; the second, which drops the gamma^t, is a
+    different vector unless gamma = 1.
+
+    Returns:
+        (e_g0, e_gt), each of shape (T, n_states, n_actions).
+
+    Example:
+        >>> from course_lib.toy_mdp import make_toy_mdp
+        >>> mdp = make_toy_mdp()
+        >>> e_g0, e_gt = per_step_expectations(mdp, np.zeros((2, 2)))
+        >>> bool(np.allclose(e_g0[2], mdp.gamma**2 * e_gt[2]))
+        True
+    """
+    from course_lib.toy_mdp import enumerate_trajectories, rewards, trajectory_probs
+
+    theta = _check_theta_for(mdp, theta)
+    obs, act = enumerate_trajectories(mdp)  # (K, T)
+    prob = trajectory_probs(mdp, theta, obs, act)  # (K,)
+    rew = rewards(mdp, obs, act)  # (K, T)
+    ret = np.zeros_like(rew)  # G_t, from the back
+    running = np.zeros(rew.shape[0])
+    for t in range(mdp.horizon - 1, -1, -1):
+        running = rew[:, t] + mdp.gamma * running
+        ret[:, t] = running
+    score = grad_log_prob(theta, obs, act)  # (K, T, S, A)
+    e_g0 = np.einsum("k,k,ktsa->tsa", prob, ret[:, 0], score)
+    e_gt = np.einsum("k,kt,ktsa->tsa", prob, ret, score)
+    return e_g0, e_gt

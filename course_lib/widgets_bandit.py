@@ -22,7 +22,7 @@ import numpy as np
 
 from course_lib._validate import as_finite_array
 from course_lib.bandit import check_arm_probs
-from course_lib.bandit_reinforce import draw_uniforms, reinforce_vectorised
+from course_lib.bandit_reinforce import draw_uniforms, prefers_wrong_arm, reinforce_vectorised
 
 # Matplotlib's default colour cycle, so the widget's arms match the chapter's figures.
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
@@ -43,8 +43,9 @@ class BanditGrid:
         probs: the pay-off probabilities of each preset, shape (P, k).
         alphas: the step sizes, shape (A,).
         pi_mean: the policy averaged over runs after every pull, shape (P, A, n_pulls + 1, k).
-        wrong: the share of runs that give some wrong arm a higher probability than the
-            best arm, shape (P, A, n_pulls + 1). A tie (as at the uniform start) is not wrong.
+        wrong: the share of runs that favour a wrong arm (`prefers_wrong_arm`: some arm
+            gets more probability than the best one; a tie, as at the uniform start, is not
+            wrong), shape (P, A, n_pulls + 1).
         frames: the pulls the time control can show, int, shape (F,), from 0 to n_pulls.
     """
 
@@ -94,8 +95,7 @@ def learning_grid(
             hist = reinforce_vectorised(probs, float(alpha), u_act, u_rew)
             pi = hist.pi  # (n_runs, n_pulls + 1, k)
             pi_mean[i, j] = pi.mean(axis=0)
-            best = pi[..., probs.argmax()]  # (n_runs, n_pulls + 1)
-            wrong[i, j] = (best < pi.max(axis=-1)).mean(axis=0)
+            wrong[i, j] = prefers_wrong_arm(pi, probs).mean(axis=0)  # (n_pulls + 1,)
     frames = np.unique(np.linspace(0, n_steps, n_frames).round().astype(np.int64))
     return BanditGrid(probs=presets, alphas=alphas, pi_mean=pi_mean, wrong=wrong, frames=frames)
 

@@ -29,7 +29,11 @@ from course_lib.returns import standardize as standardized
 
 DEFAULT_GAMMAS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
 FIGSIZE, DPI = (6.4, 3.8), 100  # 640 x 380 pixels, 6-7 KB per view once quantised
-UP, DOWN, NEUTRAL = "#2ca02c", "#d62728", "#1f77b4"  # weight pushes log pi up / down; r, G
+RAISE_COLOUR, LOWER_COLOUR, NEUTRAL_COLOUR = (
+    "#2ca02c",
+    "#d62728",
+    "#1f77b4",
+)  # raise / lower log pi; r, G
 
 
 @dataclass(frozen=True)
@@ -237,15 +241,15 @@ def plot_rtg_view(view: RTGView, axes=None, *, title: str = ""):
     settings = [f"$\\gamma$ = {view.gamma:g}"]
     settings.append("reset at each point" if view.reset_at_nonzero else "one sum to the end")
     ax_r.set_title(" · ".join(([title] if title else []) + settings), fontsize=9)
-    _bars(ax_r, view.rew, NEUTRAL)
+    _bars(ax_r, view.rew, NEUTRAL_COLOUR)
     ax_r.set_ylabel("$r_t$")
-    _bars(ax_g, view.ret, NEUTRAL)
+    _bars(ax_g, view.ret, NEUTRAL_COLOUR)
     ax_g.set_ylabel("$G_t$")
     if view.baseline is not None:
         t = np.arange(view.rew.size)
         ax_g.step(t, view.baseline, where="mid", color="black", linestyle="--", label="$b$")
         ax_g.legend(loc="upper right", fontsize=7)
-    _bars(ax_w, view.weights, np.where(view.weights >= 0, UP, DOWN))
+    _bars(ax_w, view.weights, np.where(view.weights >= 0, RAISE_COLOUR, LOWER_COLOUR))
     ax_w.set_ylabel("weight")
     ax_w.set_xlabel("$t$")
     ax_w.set_title(
@@ -428,7 +432,9 @@ def rtg_visualiser(
                 rew = parse_rewards(change["new"])
                 pngs = {k: draw("custom", rew, *k[1:]) for k in images if k[0] == "custom"}
             except (TypeError, ValueError) as err:
-                status.value = f'<small style="color:{DOWN}">{html.escape(str(err))}</small>'
+                status.value = (
+                    f'<small style="color:{LOWER_COLOUR}">{html.escape(str(err))}</small>'
+                )
                 return
             presets["custom"] = rew
             for key, png in pngs.items():

@@ -8,6 +8,7 @@ from course_lib.bandit_reinforce import (
     draw_uniforms,
     exact_gradient,
     expected_reward,
+    prefers_wrong_arm,
     reinforce_loop,
     reinforce_vectorised,
 )
@@ -88,8 +89,40 @@ def test_small_step_sizes_find_the_best_arm_and_large_ones_get_stuck_more_often(
     wrong = {}
     for alpha in (0.1, 5.0):
         pi_end = reinforce_vectorised(PROBS, alpha, u_act, u_rew).pi[:, -1]
-        wrong[alpha] = np.mean(pi_end.argmax(axis=1) != PROBS.argmax())
+        wrong[alpha] = np.mean(prefers_wrong_arm(pi_end, PROBS))
     assert wrong[0.1] < 0.05 < 0.2 < wrong[5.0]
+
+
+# --- the one rule for "a run on a wrong arm" --------------------------------------------------
+
+
+def test_prefers_wrong_arm_counts_a_tie_as_not_wrong():
+    probs = [0.2, 0.5, 0.8]
+    pi = np.array(
+        [
+            [1 / 3, 1 / 3, 1 / 3],  # the uniform start: a tie, not wrong
+            [0.4, 0.4, 0.2],  # two wrong arms ahead of the best
+            [0.1, 0.45, 0.45],  # a wrong arm ties with the best: not wrong
+            [0.1, 0.2, 0.7],  # the best arm is the favourite
+            [0.05, 0.5, 0.45],  # one wrong arm ahead
+        ]
+    )
+    np.testing.assert_array_equal(prefers_wrong_arm(pi, probs), [False, True, False, False, True])
+    # argmax breaks the tie of row 2 towards arm 1, which would call it wrong
+    assert pi[2].argmax() != np.argmax(probs)
+
+
+def test_prefers_wrong_arm_accepts_any_of_several_best_arms_and_keeps_leading_axes():
+    probs = [0.9, 0.1, 0.9]
+    pi = np.array([[[0.1, 0.2, 0.7], [0.6, 0.3, 0.1]], [[0.2, 0.6, 0.2], [0.5, 0.0, 0.5]]])
+    got = prefers_wrong_arm(pi, probs)
+    assert got.shape == (2, 2)
+    np.testing.assert_array_equal(got, [[False, False], [True, False]])
+
+
+def test_prefers_wrong_arm_checks_the_number_of_arms():
+    with pytest.raises(ValueError, match="one probability per arm"):
+        prefers_wrong_arm(np.full((2, 3), 1 / 3), [0.2, 0.8])
 
 
 @pytest.mark.parametrize(

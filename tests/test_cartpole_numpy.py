@@ -108,3 +108,17 @@ def test_a_short_run_learns():
     result = train(CartPoleConfig(seed=0, n_episodes=512, **QUIET))
     assert result.ep_ret[:64].mean() < 40  # about random at first
     assert result.ep_ret[-64:].mean() > 150  # far above random after 8 updates
+
+
+def test_solved_is_the_first_update_whose_fresh_episodes_pass():
+    import dataclasses
+
+    config = CartPoleConfig(seed=0, n_episodes=640, progress=False)
+    result = train(config)
+    assert result.eval_len.shape == (640 // 64,)
+    passed = np.flatnonzero(result.eval_len >= 475)
+    assert passed.size > 0  # seed 0 learns within 10 updates (chapter 4's run)
+    assert result.solved_at == 64 * (passed[0] + 1)
+    stopped = train(dataclasses.replace(config, stop_when_solved=True))
+    assert stopped.ep_ret.size == result.solved_at
+    assert np.array_equal(stopped.ep_ret, result.ep_ret[: result.solved_at])  # same run

@@ -89,3 +89,50 @@ def test_solved_at_matches_a_plain_loop(ep_len, window, threshold):
     assert solved_at(ep_len, threshold=threshold, window=window) == solved_at_by_loop(
         ep_len, threshold, window
     )
+
+
+def test_fresh_episode_lengths_are_new_episodes_of_the_policy():
+    from course_lib.cartpole_rollout import fresh_episode_lengths
+
+    always_right = lambda obs: np.ones(len(obs), dtype=int)  # noqa: E731
+    lengths = fresh_episode_lengths(always_right, n_episodes=7, seed=3)
+    assert lengths.shape == (7,) and np.all((lengths > 0) & (lengths < 20))  # it falls fast
+    assert np.array_equal(lengths, fresh_episode_lengths(always_right, n_episodes=7, seed=3))
+    with pytest.raises(ValueError, match="n_episodes"):
+        fresh_episode_lengths(always_right, n_episodes=0)
+
+
+def test_policy_solved_is_the_mean_against_475():
+    from course_lib.cartpole_rollout import policy_solved
+
+    assert policy_solved([475] * 100) and not policy_solved([474.99] * 100)
+    assert policy_solved([500] * 95 + [0] * 5) and not policy_solved([500] * 94 + [70] * 6)
+    with pytest.raises(ValueError, match="lengths"):
+        policy_solved([])
+
+
+def test_judge_records_each_call_and_the_first_pass():
+    from course_lib.cartpole_rollout import SolvedJudge
+
+    judge = SolvedJudge(seed=0, n_episodes=5)
+    falls = lambda obs, rng: np.ones(len(obs), dtype=int)  # noqa: E731
+
+    def balances(obs, rng):  # a hand-made controller: push towards where the pole leans
+        return (obs[:, 2] + 0.5 * obs[:, 3] > 0).astype(int)
+
+    assert not judge(falls, 64) and judge.solved_at is None
+    assert judge(balances, 128) and judge.solved_at == 128
+    assert judge(falls, 192) and judge.solved_at == 128  # the first pass is kept
+    assert len(judge.eval_len) == 3 and judge.eval_len[1] >= 475 > judge.eval_len[2]
+    assert judge.seconds > 0
+
+
+def test_judge_draws_its_own_random_numbers():
+    """Judging must not change what training draws: its generator is not training's."""
+    from course_lib.cartpole_rollout import SolvedJudge
+
+    training = np.random.default_rng(0)
+    before = training.bit_generator.state
+    judge = SolvedJudge(seed=0, n_episodes=3)
+    judge(lambda obs, rng: (rng.random(len(obs)) < 0.5).astype(int), 10)
+    assert training.bit_generator.state == before

@@ -40,3 +40,26 @@ def test_bad_input():
         smooth(np.ones(3), 0)
     with pytest.raises(ValueError, match="curves"):
         plot_mean_std_seeds({"a": np.ones(3)})
+
+
+def test_a_label_keeps_its_colour_across_panels():
+    curves = {k: -np.ones((2, 4)) for k in ("a", "b", "c", "d")}
+    colors = {k: f"C{i}" for i, k in enumerate(curves)}
+    _, (ax1, ax2) = plt.subplots(1, 2)
+    plot_corridor_curves({k: curves[k] for k in "abc"}, -1.0, ax=ax1, colors=colors)
+    plot_corridor_curves({k: curves[k] for k in "bd"}, -1.0, ax=ax2, colors=colors)
+    drawn = {}
+    for ax in (ax1, ax2):
+        for line in ax.lines[:-1]:  # the last line is v_*
+            drawn.setdefault(line.get_label(), set()).add(
+                matplotlib.colors.to_hex(line.get_color())
+            )
+    assert all(len(c) == 1 for c in drawn.values())  # "b" is drawn in one colour in both panels
+    assert drawn["b"] == {matplotlib.colors.to_hex("C1")}
+    assert len(set.union(*drawn.values())) == 4  # and no two labels share a colour
+    _, ax = plt.subplots()
+    plot_mean_std_seeds({"b": np.ones((2, 4))}, ax=ax, colors=colors)
+    assert matplotlib.colors.to_hex(ax.lines[0].get_color()) == matplotlib.colors.to_hex("C1")
+    with pytest.raises(KeyError, match="colour"):
+        plot_corridor_curves({"e": -np.ones((2, 4))}, -1.0, colors=colors)
+    plt.close("all")

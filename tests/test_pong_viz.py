@@ -92,12 +92,15 @@ def test_initial_weights_match_the_trainer():
     from course_lib.pong.trainer import Trainer
 
     config = TrainConfig(n_hidden=3, seed=4)
-    W1 = viz.initial_weights({"n_hidden": 3, "seed": 4})
-    assert W1.shape == (3, 6400)
+    W1, W2 = viz.initial_weights({"n_hidden": 3, "seed": 4})
+    assert W1.shape == (3, 6400) and W2.shape == (3,)
     trainer_like = TwoLayerPolicy(
         6400, config.n_hidden, np.random.default_rng([4, 0]), dtype=np.float32
     )
     np.testing.assert_array_equal(W1, trainer_like.W1)
+    np.testing.assert_array_equal(W2, trainer_like.W2)
+    W1, W2 = viz.initial_weights({"n_hidden": 400, "seed": 0})  # the scales the docstring gives
+    assert np.isclose(W1.std(), 1 / 80, rtol=0.01) and np.isclose(W2.std(), 1 / 20, rtol=0.1)
     assert "default_rng([cfg.seed, 0])" in __import__("inspect").getsource(Trainer.__init__)
 
 
@@ -139,3 +142,113 @@ def test_play_clip_stops_at_a_point():
     assert len(short) == 6 and np.array_equal(short, frames[:6])  # same seed, same start
     with pytest.raises(ValueError):
         viz.play_clip(policy.W1, policy.W2, until="never")
+
+
+def sparse_game(T=1200, seed=0):
+    """Pong-like rewards: a point (+1 or -1) at the end of each rally of 40 to 160 steps."""
+    rng = np.random.default_rng(seed)
+    rew = np.zeros(T)
+    ends = np.cumsum(rng.integers(40, 160, size=T // 40))
+    ends = ends[ends < T]
+    rew[ends] = np.where(rng.random(ends.size) < 0.4, 1.0, -1.0)
+    return rew
+
+
+def test_every_point_is_its_own_marker():
+    rew = sparse_game()
+    axes = viz.plot_point_returns(rew, gamma=0.99)
+    points = np.flatnonzero(rew)
+    assert points.size > 10 and (rew > 0).any() and (rew < 0).any()
+    for ax in axes:  # r_t and both G_t panels: one marker per point, nothing else
+        np.testing.assert_array_equal(viz.marked_points(ax), points)
+    won, lost = [line for line in axes[0].lines if line.get_label().startswith("point")]
+    np.testing.assert_array_equal(won.get_xdata(), np.flatnonzero(rew > 0))
+    np.testing.assert_array_equal(lost.get_ydata(), rew[rew < 0])
+    ret = __import__("course_lib.returns").returns.discounted_returns(
+        rew, 0.99, reset_at_nonzero=True
+    )
+    np.testing.assert_array_equal(
+        np.sort(np.r_[won.get_ydata(), lost.get_ydata()]), np.sort(rew[points])
+    )
+    assert np.allclose(viz.marked_points(axes[2]), points) and np.allclose(ret[points], rew[points])
+    plt.close("all")
+
+
+@pytest.mark.parametrize("dpi", [50, 100])
+def test_every_point_shows_once_rasterised(dpi):
+    """The defect this figure had: at ~1 step per pixel, 1-px bars of r_t vanished."""
+    rew = sparse_game(T=2000, seed=1)
+    fig, axes = plt.subplots(3, 1, figsize=(9, 4.6), dpi=dpi, layout="constrained")
+    viz.plot_point_returns(rew, gamma=0.99, axes=axes)
+    fig.canvas.draw()
+    image = np.asarray(fig.canvas.buffer_rgba())[..., :3].astype(int)  # (rows, cols, 3)
+    height = image.shape[0]
+    ax = axes[0]
+    (y0, y1) = sorted(height - ax.transData.transform([(0, 1.4), (0, -1.4)])[:, 1])
+    for t in np.flatnonzero(rew):
+        colour = np.array(matplotlib.colors.to_rgb(viz.WON if rew[t] > 0 else viz.LOST)) * 255
+        x = ax.transData.transform((t, rew[t]))[0]
+        window = image[int(y0) : int(y1) + 1, max(0, int(x) - 2) : int(x) + 3]  # (rows, 5, 3)
+        assert (np.abs(window - colour).sum(axis=-1) < 60).sum() >= 4, f"point at t={t} lost"
+    plt.close(fig)
+
+
+def test_plot_point_returns_rejects_bad_rewards():
+    with pytest.raises(ValueError):
+        viz.plot_point_returns(np.zeros((2, 3)), gamma=0.9)
+
+
+def test_gif_timing_and_play_seconds():
+    assert viz.play_seconds(15) == 1.0  # 15 steps x 4 frames = 60 frames: one second at 60 Hz
+    frames = np.zeros((9, 4, 4, 3), dtype=np.uint8)
+    frames[np.arange(9), np.arange(9) // 4, np.arange(9) % 4] = 255  # all differ (identical
+    # consecutive frames would be merged into one, shown for the sum of their delays)
+    data = viz.gif_bytes(frames, every=3, fps=30)
+    delays = viz.gif_delays_ms(data)
+    assert delays.tolist() == [100, 100, 100]
+    # each GIF frame covers 3 agent steps = 12 console frames = 0.2 s, shown for 0.1 s
+    assert np.isclose(viz.play_seconds(3) / (delays[0] / 1000), 2.0)
+    # a delay that is not a whole number of 1/100 s is rounded to one, never truncated
+    assert viz.gif_delays_ms(viz.gif_bytes(frames, every=2, fps=30)).tolist() == [70] * 5
+
+
+def simulated_log(rng, n_envs=8, batch=4, checkpoint_steps=3000, segments=6):
+    """The trainer's bookkeeping on games of random length: its log, final update count and
+    the true number of short batches (segment ends, and the stop after the last segment)."""
+    steps = updates = n_short = 0
+    waiting, rows = 0, []
+    for segment in range(segments):
+        seg_end = (steps // checkpoint_steps + 1) * checkpoint_steps
+        left = rng.integers(50, 400, size=n_envs)  # steps to the end of each game
+        active, collecting = np.ones(n_envs, dtype=bool), True
+        while active.any():
+            steps += int(active.sum())
+            left[active] -= 1
+            for i in np.flatnonzero(active & (left == 0)):
+                waiting += 1
+                if waiting == batch:
+                    updates, waiting = updates + 1, 0
+                rows.append((updates, steps))
+                if collecting:
+                    left[i] = rng.integers(50, 400)
+                else:
+                    active[i] = False
+            if steps >= seg_end:
+                collecting = False
+            if segment == segments - 1 and steps >= seg_end - checkpoint_steps // 2:
+                active[:] = False  # stopped (Ctrl-C): the games under way are dropped
+        if waiting:
+            updates, n_short, waiting = updates + 1, n_short + 1, 0
+    log = {"updates": np.array([u for u, _ in rows]), "total_steps": np.array([s for _, s in rows])}
+    return log, updates, n_short
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_short_batches_reads_the_trainers_log(seed):
+    log, updates, n_short = simulated_log(np.random.default_rng(seed))
+    assert n_short > 0 and updates > len(log["updates"]) / 4  # the case the chapter explains
+    config = {"batch_episodes": 4, "checkpoint_steps": 3000, "n_envs": 8}
+    assert viz.short_batches(log, config, updates) == {n_short}
+    assert viz.short_batches(log, config, updates + 5) == set()  # no reading fits
+    no_checkpoints = {**config, "checkpoint_steps": 10**9}
+    assert viz.short_batches(log, no_checkpoints, updates) == set()  # then it cannot be

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from ipywidgets.embed import embed_data
 
-from course_lib.bandit_reinforce import draw_uniforms, reinforce_vectorised
+from course_lib.bandit_reinforce import draw_uniforms, prefers_wrong_arm, reinforce_vectorised
 from course_lib.widgets_bandit import (
     BanditGrid,
     bandit_explorer,
@@ -43,7 +43,10 @@ def test_grid_is_the_mean_of_the_vectorised_runs(grid):
     u_act, u_rew = draw_uniforms(8, 30, seed=1)
     pi = reinforce_vectorised(PRESETS[1], ALPHAS[0], u_act, u_rew).pi
     np.testing.assert_allclose(grid.pi_mean[1, 0], pi.mean(axis=0))
-    np.testing.assert_allclose(grid.wrong[1, 0, 1:], (pi[:, 1:].argmax(axis=-1) != 0).mean(axis=0))
+    probs = np.asarray(PRESETS[1])
+    best, top = pi[..., probs.argmax()], pi.max(axis=-1)  # the rule, written out: best < top
+    np.testing.assert_allclose(grid.wrong[1, 0], (best < top).mean(axis=0))
+    np.testing.assert_allclose(grid.wrong[1, 0], prefers_wrong_arm(pi, probs).mean(axis=0))
     assert np.all(grid.wrong[:, :, 0] == 0.0)  # the uniform start prefers no arm, right or wrong
     assert grid.frames.tolist() == [0, 10, 20, 30]
 

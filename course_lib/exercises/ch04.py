@@ -238,7 +238,12 @@ def check_pg_loss(my_loss):
         if n > 1 and close(got, n * want):
             raise _Wrong(f"divide by the number of episodes ({n}): g_hat averages over episodes.")
         if M > 1 and close(got, n * want / M):
-            raise _Wrong("divide by the number of episodes, not by the number of steps.")
+            raise _Wrong(
+                "you divided by the number of steps M (a mean over steps). That points the "
+                "same way and only changes the step's scale (by N / M, which changes from "
+                "batch to batch); many libraries do it. This exercise asks for the estimator "
+                "g_hat of the chapter, which averages over episodes: divide by n_episodes."
+            )
         raise _Wrong(
             f"with {M} steps the gradient in the logits is {_fmt(got)}, expected {_fmt(want)}: "
             "use log pi(a | s) = Bernoulli(logits=logits).log_prob(act), times w, summed."

@@ -15,9 +15,13 @@ from pathlib import Path
 import numpy as np
 
 from course_lib.numpy_policy import TwoLayerPolicy
+from course_lib.pong.envs import PONG_V5
 from course_lib.pong.prepro import BACKGROUND, N_PIXELS, prepro
+from course_lib.returns import discounted_returns
 
 THRESHOLDS = (-19.0, -15.0, -10.0, -5.0, 0.0)  # running rewards that mark progress
+CONSOLE_HZ = 60  # frames per second of the Atari 2600 (NTSC), the console the ALE emulates
+WON, LOST = "#2ca02c", "#d62728"  # colours of a point we won (r_t = +1) and lost (r_t = -1)
 
 
 # ------------------------------------------------------------------ preprocessing, step by step
@@ -81,13 +85,84 @@ def plot_difference(prev_x: np.ndarray, cur_x: np.ndarray, axes=None):
     return axes
 
 
+# ------------------------------------------------------------------ rewards and returns
+def plot_points(ax, t, values, *, ms: float = 5.0):
+    """Mark sparse values at steps t: a stem and a marker each, green up if > 0, red down if < 0.
+
+    A marker has a size in points, not in steps: however many steps share a pixel column
+    once the figure is rasterised, every point stays visible (a bar 1 step wide does not).
+    Returns the two marker lines (won, lost), each a Line2D whose data are its points.
+    """
+    t, values = np.asarray(t), np.asarray(values, dtype=float)
+    ax.vlines(t, 0.0, values, colors=np.where(values > 0, WON, LOST), linewidth=0.8)
+    won, lost = values > 0, values < 0
+    (up,) = ax.plot(t[won], values[won], "^", color=WON, ms=ms, ls="none", label="point won")
+    (down,) = ax.plot(t[lost], values[lost], "v", color=LOST, ms=ms, ls="none", label="point lost")
+    return up, down
+
+
+def plot_point_returns(rew, gamma: float, axes=None):
+    """One game's rewards r_t and its returns G_t, one sum to the end and restarted at each point.
+
+    Three Axes sharing t: r_t, one marker per point (`plot_points`); G_t without the reset;
+    G_t with the reset (`discounted_returns(..., reset_at_nonzero=True)`). Returns are drawn
+    as filled steps (dense, so a line shows them at any resolution), with each point's step
+    marked on top. Returns the three Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    rew = np.asarray(rew, dtype=float)
+    if rew.ndim != 1 or rew.size == 0:
+        raise ValueError(f"rew must be a non-empty 1-D array, got shape {rew.shape}")
+    if axes is None:
+        _, axes = plt.subplots(3, 1, sharex=True, figsize=(9, 4.6), layout="constrained")
+    ax_r, *ax_g = axes
+    t = np.arange(rew.size)
+    points = np.flatnonzero(rew)
+    plot_points(ax_r, points, rew[points])
+    ax_r.set_ylabel("$r_t$")
+    ax_r.set_ylim(-1.5, 1.5)
+    ax_r.set_title(
+        f"{(rew > 0).sum()} points won, {(rew < 0).sum()} lost, in {rew.size} steps",
+        fontsize=9,
+        loc="left",
+    )
+    # the legend above the Axes, beside the title: inside, it would hide the first points
+    ax_r.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=7, ncols=2, frameon=False)
+    for ax, reset in zip(ax_g, (False, True), strict=True):
+        ret = discounted_returns(rew, gamma, reset_at_nonzero=reset)  # (T,)
+        ax.fill_between(t, ret, 0.0, where=ret >= 0, step="mid", color=WON, alpha=0.5, lw=0)
+        ax.fill_between(t, ret, 0.0, where=ret <= 0, step="mid", color=LOST, alpha=0.5, lw=0)
+        ax.step(t, ret, where="mid", color="black", lw=0.6)
+        plot_points(ax, points, ret[points], ms=3.5)
+        ax.axhline(0.0, color="black", lw=0.5)
+        ax.set_ylabel("$G_t$")
+        ax.set_ylim(-1.15, 1.15)
+        how = "restarted at every point" if reset else "one sum to the end of the game"
+        ax.set_title(f"$G_t$, $\\gamma$ = {gamma:g}, {how}", fontsize=9)
+    axes[-1].set_xlabel("agent step $t$")
+    for ax in axes:
+        ax.tick_params(labelsize=7)
+    return axes
+
+
+def marked_points(ax) -> np.ndarray:
+    """The steps marked on an Axes by `plot_points`, sorted, shape (n,) (for tests and asserts)."""
+    xs = [line.get_xdata() for line in ax.lines if line.get_label() in ("point won", "point lost")]
+    return np.sort(np.concatenate(xs)) if xs else np.array([])
+
+
 # ------------------------------------------------------------------ the weights
-def initial_weights(config: dict) -> np.ndarray:
-    """The W1 the trainer started from, redrawn from the run's config (its seed and H)."""
+def initial_weights(config: dict) -> tuple[np.ndarray, np.ndarray]:
+    """The (W1, W2) the trainer started from, redrawn from the run's config (its seed and H).
+
+    `TwoLayerPolicy` draws them as N(0, 1) / sqrt(fan-in): W1 (H, 6400) with standard
+    deviation 1/80, W2 (H,) with 1/sqrt(H).
+    """
     policy = TwoLayerPolicy(
         N_PIXELS, config["n_hidden"], np.random.default_rng([config["seed"], 0]), dtype=np.float32
     )
-    return policy.W1
+    return policy.W1, policy.W2
 
 
 def strongest_units(W1: np.ndarray, k: int = 8) -> np.ndarray:
@@ -138,6 +213,55 @@ def read_log(path) -> dict[str, np.ndarray]:
         key: np.array([row[key] for row in rows], dtype=float if key in floats else np.int64)
         for key in rows[0]
     }
+
+
+def short_batches(log: dict, config: dict, updates: int) -> set:
+    """How many of a run's updates were made on fewer than `batch_episodes` games.
+
+    The trainer updates after every `config["batch_episodes"]` finished games, and also at
+    the end of each segment, on the games left over: once `checkpoint_steps` agent steps have
+    passed, the n_envs games under way are played to their end (n_envs more games in the log,
+    plus those that ended in the step that crossed the line) and a last update takes what is
+    waiting, before the checkpoint. The same happens when training is stopped. The log records
+    the update count after each game, so an update at a segment's end shows one game late.
+
+    This reads the log with that rule: it tries every place where a segment can have ended
+    and keeps the readings that reproduce the log's `updates` column and the checkpoint's
+    final count `updates`. Returns the set of short-batch counts of those readings: one
+    number when the log decides it, empty when no reading fits (a log this trainer cannot
+    have written).
+
+    Example:
+        >>> config = {"batch_episodes": 4, "checkpoint_steps": 100, "n_envs": 2}
+        >>> log = {"updates": np.array([0, 0, 0, 1, 1, 1, 2, 2]),  # 4 games; 2 in a short batch
+        ...        "total_steps": np.array([10, 20, 30, 40, 100, 110, 120, 130])}
+        >>> short_batches(log, config, updates=3)
+        {2}
+    """
+    batch, every = config["batch_episodes"], config["checkpoint_steps"]
+    n_envs = config["n_envs"]
+    logged, steps = np.asarray(log["updates"]), np.asarray(log["total_steps"])
+    # (games waiting, end of the segment, games logged past it, short batches so far)
+    states = {(0, every, 0, 0)}
+    for r in range(logged.size):
+        before = logged[r - 1] if r else 0
+        new = set()
+        for waiting, seg_end, past, n_short in states:
+            readings = []
+            if past <= 2 * n_envs:  # the segment goes on: its last games are still playing
+                readings.append((waiting, seg_end, past, n_short, 0))
+            if past >= n_envs:  # or it ended after the previous game: a short batch if any wait
+                next_end = (steps[r - 1] // every + 1) * every
+                readings.append((0, next_end, 0, n_short + (waiting > 0), int(waiting > 0)))
+            for waiting2, seg_end2, past2, n_short2, made in readings:
+                waiting2 += 1  # this row's game joins the batch
+                if waiting2 == batch:
+                    made, waiting2 = made + 1, 0
+                if before + made == logged[r]:
+                    new.add((waiting2, seg_end2, past2 + (steps[r] >= seg_end2), n_short2))
+        states = new
+    last = logged[-1] if logged.size else 0
+    return {n + (w > 0) for w, _, _, n in states if last + (w > 0) == updates}
 
 
 def milestones(log: dict, thresholds=THRESHOLDS) -> list[dict]:
@@ -247,8 +371,23 @@ def play_clip(W1, W2, *, seed: int = 0, max_steps: int = 600, until: str = "poin
     return np.array(frames), np.array(rewards, dtype=float)
 
 
+def play_seconds(agent_steps: int, frameskip: int = PONG_V5["frameskip"]) -> float:
+    """Seconds of play on the console: each agent step lasts `frameskip` frames at 60 Hz.
+
+    Example:
+        >>> play_seconds(600)        # 600 steps of 4 frames
+        40.0
+    """
+    return agent_steps * frameskip / CONSOLE_HZ
+
+
 def gif_bytes(frames: np.ndarray, *, every: int = 2, fps: float = 30.0) -> bytes:
     """Frames (n, h, w, 3) uint8 -> an animated GIF of every `every`-th frame, looping.
+
+    Each GIF frame is shown for every / fps seconds. A GIF stores that delay in hundredths
+    of a second, so it is rounded to them: every=3, fps=30 gives exactly 100 ms, while
+    every=2, fps=15 would give 130 ms instead of 133. `gif_delays_ms` reads back what was
+    stored; `play_seconds(every)` is how much play one GIF frame covers.
 
     Atari frames use a handful of colours, so one exact palette serves all frames: no
     dithering, and Pillow stores only the part of each frame that changed.
@@ -283,11 +422,29 @@ def gif_bytes(frames: np.ndarray, *, every: int = 2, fps: float = 30.0) -> bytes
         format="GIF",
         save_all=True,
         append_images=images[1:],
-        duration=int(round(1000 * every / fps)),
+        duration=10 * max(1, round(100 * every / fps)),  # ms, a whole number of 1/100 s
         loop=0,
         optimize=False,
     )
     return buffer.getvalue()
+
+
+def gif_delays_ms(data: bytes) -> np.ndarray:
+    """How long each frame of a GIF is shown, in milliseconds, as stored in the file, shape (n,).
+
+    Example:
+        >>> frames = np.zeros((6, 4, 4, 3), dtype=np.uint8); frames[::2, 0, 0] = 255
+        >>> gif_delays_ms(gif_bytes(frames, every=3, fps=30))
+        array([100, 100])
+    """
+    from PIL import Image
+
+    gif = Image.open(io.BytesIO(data))
+    delays = []
+    for i in range(gif.n_frames):
+        gif.seek(i)
+        delays.append(gif.info["duration"])
+    return np.array(delays, dtype=np.int64)
 
 
 def gif_html(data: bytes, *, width: int = 320, alt: str = "animation") -> str:
