@@ -16,14 +16,14 @@ of both clocks. What is timed:
   The original program (../shared/peers/cartpole_seed_reference.py beside the repository, or
   --reference) stops by the old "last 100 training episodes" rule and cannot be judged from
   outside; so each run first checks, for seed 0, that `seed_cartpole` under the old rule
-  reproduces the original's run exactly (same solving episode) and takes as long.
+  reproduces the original's run exactly (same solving episode), and prints both times.
 
 Each run is its own process with OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = MKL_NUM_THREADS = 1.
-The whole process's wall time (interpreter start and imports included) is recorded too, and
-both ratios are printed. With --jobs 1 (the default) the runs alternate, ours then the
-reference's for each seed, one process at a time. With --jobs K the seeds go in groups of K:
-K of ours at once, then the same K seeds of the reference at once, so both always share the
-machine with the same number of their own kind.
+The whole process's wall time (interpreter start and imports included, judging left out) is
+recorded too, and both ratios are printed. With --jobs 1 (the default) the runs alternate,
+ours then the reference's for each seed, one process at a time. With --jobs K the seeds go in
+groups of K: K of ours at once, then the same K seeds of the reference at once, so both always
+share the machine with the same number of their own kind.
 
 A run that does not solve within --max-seconds (or the reference's --max-episodes) counts as
 unsolved with an infinite time; the median is then a lower bound if it is infinite.
@@ -74,6 +74,7 @@ def worker(kind: str, seed: int, max_episodes: int) -> None:
                 "solved_at": result.solved_at,
                 "episodes": int(result.ep_ret.size),
                 "seconds": result.seconds,
+                "judge_seconds": result.judge_seconds,
                 "steps": result.n_steps,
                 "last100": last100,
             }
@@ -123,7 +124,9 @@ def finish(kind: str, seed: int, proc, started: float, max_seconds: float) -> di
     if proc.returncode != 0 or not last:
         raise RuntimeError(f"{kind} seed {seed} failed (exit {proc.returncode}): {out[-500:]}")
     rec = parse_reference(last) if kind == "original" else json.loads(last)
-    return {"kind": kind, "seed": seed, **rec, "process_seconds": wall, "timed_out": False}
+    # The whole process, less the time spent judging (which neither clock counts).
+    process = wall - rec.get("judge_seconds", 0.0)
+    return {"kind": kind, "seed": seed, **rec, "process_seconds": process, "timed_out": False}
 
 
 def check_port(args) -> dict:

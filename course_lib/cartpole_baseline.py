@@ -2,9 +2,11 @@
 
 Chapter 4's PyTorch trainer (`cartpole_torch`) with three additions, each one line of the loss:
 
-    adv  = G_t - V(s_t)          V from its own network, computed without a graph (detached)
-    loss = -(1/N) sum adv_t log pi(a_t | s_t)  -  beta (1/N) sum H(pi(. | s_t))
-    V    is then fitted to G_t by its own loss, mean (V(s_t) - G_t)^2, with its own optimiser
+    adv  = G_t - V_phi(s_t)      V_phi from its own network, computed without a graph (detached)
+    loss = -(1/N) sum adv_t log pi(a_t | s_t)  -  c_H (1/N) sum H(pi(. | s_t))
+    V_phi is then fitted to G_t by its own loss, mean (V_phi(s_t) - G_t)^2, with its own optimiser
+
+(c_H, the weight of the entropy bonus, is `ent_coef` in the code.)
 
 The policy network, its initial weights, the optimiser and the random numbers that pick the
 actions are chapter 4's, so with baseline=False and ent_coef=0 this trainer takes the same
@@ -14,7 +16,7 @@ from one without only by V.
 Two details make V a fair baseline:
 
     the time limit   CartPole-v1 cuts an episode at 500 steps. The cut is not a terminal
-                     state, so G_t of a cut episode adds gamma^(T - t) V(s_T), the value of the
+                     state, so G_t of a cut episode adds gamma^(T - t) V_phi(s_T), the value of the
                      state where it was cut (bootstrap=True). Without that, the same state
                      has a smaller return the nearer it is to the cut, which V cannot know.
     the scales       V reads the observation divided by OBS_SCALE (the pole angle is ~0.2, the
@@ -58,8 +60,7 @@ from course_lib.cartpole_torch import TorchPolicy, sample_actions
 from course_lib.numpy_policy import TwoLayerPolicy
 from course_lib.pg_weights import returns_to_go
 
-
-OBS_SCALE = np.array([2.4, 3.0, 0.2095, 3.5])  # x and the angle at which an episode ends; speeds
+OBS_SCALE = np.array([2.4, 3.0, 0.2095, 3.5])  # where x and the angle end an episode; speeds
 VALUE_ITERS = 100
 VALUE_BATCH = 1024
 
@@ -80,7 +81,7 @@ class BaselineConfig(CartPoleConfig):
     "rtg" (the advantage as it is) or "rtg_std" (the advantage standardised per batch)."""
 
     baseline: bool = True
-    """Subtract a learned V(s_t) from G_t; False gives plain REINFORCE."""
+    """Subtract a learned V_phi(s_t) from G_t; False gives plain REINFORCE."""
     value_hidden: int = 32
     """The width of V's hidden layer (V has biases: it must be able to output a constant)."""
     value_lr: float = 0.01
@@ -90,9 +91,9 @@ class BaselineConfig(CartPoleConfig):
     value_batch: int = VALUE_BATCH
     """The steps in one minibatch of V's fit (the whole batch when it holds fewer)."""
     bootstrap: bool = True
-    """At the 500-step cut, G_t adds gamma^(T - t) V(s_T) instead of treating the cut as an end."""
+    """At the 500-step cut, G_t adds gamma^(T - t) V_phi(s_T) instead of ending there."""
     ent_coef: float = 0.0
-    """beta, the weight of the entropy bonus; 0 for none."""
+    """c_H, the weight of the entropy bonus; 0 for none."""
 
     def __post_init__(self):
         super().__post_init__()
@@ -114,7 +115,7 @@ class BaselineConfig(CartPoleConfig):
 
 
 class ValueNet(nn.Module):
-    """V(s) = w2 . relu(W1 s + b1) + b2, one number per observation (float64).
+    """V_phi(s) = W2 . relu(W1 s + b1) + b2, phi = (W1, b1, W2, b2): one number per observation.
 
     `value_of` wraps it with the scales the trainer uses: the input s / OBS_SCALE and the output
     times value_scale(gamma).
@@ -138,7 +139,7 @@ class ValueNet(nn.Module):
 
 
 def advantages(ret: np.ndarray, values: np.ndarray | None, standardize: bool) -> np.ndarray:
-    """adv_t = G_t - V(s_t) (or G_t when `values` is None), standardised if asked, shape (M,).
+    """adv_t = G_t - V_phi(s_t) (or G_t when `values` is None), standardised if asked, shape (M,).
 
     Example:
         >>> advantages(np.array([3.0, 2.0, 1.0]), np.array([2.0, 2.0, 2.0]), standardize=False)
@@ -153,7 +154,7 @@ def advantages(ret: np.ndarray, values: np.ndarray | None, standardize: bool) ->
 
 
 def value_of(value: ValueNet, obs: np.ndarray, gamma: float) -> np.ndarray:
-    """V(s) in units of return for observations of shape (M, 4), shape (M,), without a graph.
+    """V_phi(s) in units of return for observations of shape (M, 4), shape (M,), without a graph.
 
     Example:
         >>> net = ValueNet(4, 8)
@@ -203,7 +204,7 @@ def bootstrapped_returns(batch: EpisodeBatch, gamma: float, v_last: np.ndarray) 
 
 
 def explained_variance(ret: np.ndarray, v: np.ndarray) -> float:
-    """1 - mean (G_t - V(s_t))^2 / var(G_t): 1 is a perfect V, 0 no better than the mean of G_t.
+    """1 - mean (G_t - V_phi(s_t))^2 / var(G_t): 1 is a perfect V_phi, 0 no better than mean G_t.
 
     Example:
         >>> explained_variance(np.array([1.0, 3.0]), np.array([1.5, 2.5]))
@@ -227,6 +228,8 @@ class BaselineResult:
             This V is the baseline the batch's advantages used.
         value_ev_fit: the same after V was fitted to the batch, shape (U,) (NaN without one):
             how well V can fit the returns it was trained on.
+        ret_std: the standard deviation of G_t over each batch's steps, shape (U,): how much
+            there is for V to explain.
         n_cut: the episodes of each batch that the 500-step limit cut, shape (U,).
         seconds: wall-clock seconds of the run, judging left out.
         policy, value: the trained networks (value is None without a baseline).
@@ -239,6 +242,7 @@ class BaselineResult:
     entropy: np.ndarray
     value_ev: np.ndarray
     value_ev_fit: np.ndarray
+    ret_std: np.ndarray
     n_cut: np.ndarray
     seconds: float
     policy: TorchPolicy
@@ -247,7 +251,7 @@ class BaselineResult:
 
 
 def fit_value(value, vopt, obs, ret, config: BaselineConfig, gen: torch.Generator) -> None:
-    """`config.value_iters` Adam steps on mean (V(s_t) - G_t)^2, each on a random minibatch."""
+    """`config.value_iters` Adam steps on mean (V_phi(s_t) - G_t)^2, each on a random minibatch."""
     x = torch.as_tensor(obs / OBS_SCALE)  # (M, 4)
     target = torch.as_tensor(ret / value_scale(config.gamma))  # (M,), in [0, 1)
     m = x.shape[0]
@@ -284,7 +288,7 @@ def train(config: BaselineConfig) -> BaselineResult:
         gen = torch.Generator().manual_seed(config.seed)  # V's minibatches: not the actions'
     env = make_cartpole(config.n_envs, config.seed)
     judge = SolvedJudge(config.seed)  # judges each update's policy on fresh episodes
-    ep_ret, entropy, value_ev, value_ev_fit, n_cut = [], [], [], [], []
+    ep_ret, entropy, value_ev, value_ev_fit, ret_std, n_cut = [], [], [], [], [], []
     with progress_bar(config, desc=f"baseline={config.baseline}, seed {config.seed}") as bar:
         for _ in range(config.n_episodes // config.n_envs):
             batch = collect_episodes(env, lambda obs: sample_actions(policy, obs, rng))
@@ -305,6 +309,7 @@ def train(config: BaselineConfig) -> BaselineResult:
                 ret = bootstrapped_returns(batch, config.gamma, v_last)[batch.mask]  # (M,)
                 v = value_of(value, obs, config.gamma)
                 value_ev.append(explained_variance(ret, v))
+            ret_std.append(float(ret.std()))
             adv = torch.as_tensor(advantages(ret, v, standardize=config.weight == "rtg_std"))
             dist = policy.dist(x)
             ent = dist.entropy()  # (M,)
@@ -313,7 +318,7 @@ def train(config: BaselineConfig) -> BaselineResult:
             opt.zero_grad()
             loss.backward()
             opt.step()
-            if value is not None:  # V's own loss, after the policy step: V(s_t) -> G_t
+            if value is not None:  # V's own loss, after the policy step: V_phi(s_t) -> G_t
                 fit_value(value, vopt, obs, ret, config, gen)
                 value_ev_fit.append(explained_variance(ret, value_of(value, obs, config.gamma)))
             entropy.append(float(ent.detach().mean()))
@@ -329,6 +334,7 @@ def train(config: BaselineConfig) -> BaselineResult:
         entropy=np.array(entropy),
         value_ev=np.array(value_ev),
         value_ev_fit=np.array(value_ev_fit),
+        ret_std=np.array(ret_std),
         n_cut=np.array(n_cut),
         seconds=time.perf_counter() - start - judge.seconds,  # judging is not training
         policy=policy,
@@ -339,11 +345,11 @@ def train(config: BaselineConfig) -> BaselineResult:
 
 ARMS = {  # label -> the settings that differ from the base config
     "G_t": {"baseline": False, "weight": "rtg"},
-    "G_t - V(s_t)": {"baseline": True, "weight": "rtg"},
+    "G_t - V_phi(s_t)": {"baseline": True, "weight": "rtg"},
     "G_t standardised": {"baseline": False, "weight": "rtg_std"},
-    "G_t - V(s_t) standardised": {"baseline": True, "weight": "rtg_std"},
+    "G_t - V_phi(s_t) standardised": {"baseline": True, "weight": "rtg_std"},
 }
-ENT_COEFS = (0.0, 0.01, 0.1, 1.0)
+ENT_COEFS = (0.0, 0.01, 0.1, 1.0)  # c_H
 
 
 def run_arms(base: BaselineConfig, arms: dict, seeds) -> dict:
@@ -371,6 +377,7 @@ def run_arms(base: BaselineConfig, arms: dict, seeds) -> dict:
         "entropy": np.zeros((*shape, n_updates)),
         "value_ev": np.zeros((*shape, n_updates)),
         "value_ev_fit": np.zeros((*shape, n_updates)),
+        "ret_std": np.zeros((*shape, n_updates)),
         "n_cut": np.zeros((*shape, n_updates), dtype=np.int64),
         "seconds": np.zeros(shape),
         "arms": np.array([repr(arms[k]) for k in labels]),
@@ -383,7 +390,7 @@ def run_arms(base: BaselineConfig, arms: dict, seeds) -> dict:
                 raise ValueError("run_arms needs stop_when_solved=False: runs of equal length")
             out["ep_ret"][k, s] = result.ep_ret
             out["solved_at"][k, s] = -1 if result.solved_at is None else result.solved_at
-            for name in ("eval_len", "entropy", "value_ev", "value_ev_fit", "n_cut"):
+            for name in ("eval_len", "entropy", "value_ev", "value_ev_fit", "ret_std", "n_cut"):
                 out[name][k, s] = getattr(result, name)
             out["seconds"][k, s] = result.seconds
     return out
@@ -423,16 +430,16 @@ def main(argv=None) -> None:
         ARMS, comparison["solved_at"], comparison["seconds"], strict=True
     ):
         print(
-            f"{label:28s} solved {np.sum(solved >= 0)}/{args.seeds} {solved.tolist()}, "
+            f"{label:30s} solved {np.sum(solved >= 0)}/{args.seeds} {solved.tolist()}, "
             f"{sec.sum():.0f} s"
         )
     ent_arms = {
-        f"beta = {b:g}": {"baseline": True, "weight": "rtg_std", "ent_coef": b} for b in ENT_COEFS
+        f"ent_coef = {c:g}": {"baseline": True, "weight": "rtg_std", "ent_coef": c} for c in ENT_COEFS
     }
     entropy = run_arms(base, ent_arms, seeds)
     save_arms(args.out / "cartpole_entropy.npz", entropy)
     for label, solved in zip(ent_arms, entropy["solved_at"], strict=True):
-        print(f"{label:28s} solved {np.sum(solved >= 0)}/{args.seeds} {solved.tolist()}")
+        print(f"{label:30s} solved {np.sum(solved >= 0)}/{args.seeds} {solved.tolist()}")
     print(f"wrote {args.out}")
 
 

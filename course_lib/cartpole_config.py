@@ -127,6 +127,8 @@ class TrainResult:
     config: CartPoleConfig
     eval_len: np.ndarray
     """The mean length of 100 fresh episodes of the policy after each update, shape (U,)."""
+    judge_seconds: float = 0.0
+    """The wall-clock seconds spent judging the policy, left out of `seconds`."""
 
 
 def progress_bar(config: CartPoleConfig, desc: str):

@@ -145,6 +145,7 @@ def train(config: CartPoleConfig) -> TrainResult:
         opt,
         config,
         eval_len=np.array(judge.eval_len),
+        judge_seconds=judge.seconds,
     )
 
 

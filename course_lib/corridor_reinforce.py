@@ -5,21 +5,24 @@ This is Sutton & Barto's setting for their Figures 13.1 and 13.2 (Sutton & Barto
     features      x(s, right) = [1, 0],  x(s, left) = [0, 1]  for every s (the states look alike)
     policy        pi(right) = p = exp(theta[0]) / (exp(theta[0]) + exp(theta[1]))
     score         grad log pi(a) = x(a) - [p, 1 - p]
-    baseline      v_hat(s, w) = w, one number (a constant feature: the states look alike)
+    baseline      V_phi(s) = phi, one number (a constant feature: the states look alike)
 
 and, for every episode, their boxed algorithm: after the episode, for t = 0 ... T-1 in order,
 
-    delta = G_t - w
-    w     = w + alpha_w * delta                       (grad_w v_hat = 1)
-    theta = theta + alpha_theta * gamma^t * delta * grad log pi(a_t | theta)
+    A_hat = G_t - phi
+    phi   = phi + alpha_phi * A_hat                   (grad_phi V_phi = 1)
+    theta = theta + alpha_theta * gamma^t * A_hat * grad log pi(a_t | theta)
 
-Plain REINFORCE is the same loop with the baseline frozen at w = 0 (alpha_w = 0, w0 = 0).
+Sutton & Barto write v_hat(s, w), w and delta for V_phi, phi and A_hat; the book keeps w_t for
+the weight of a score and delta for the TD error.
+
+Plain REINFORCE is the same loop with the baseline frozen at phi = 0 (alpha_phi = 0, phi0 = 0).
 
 Details the book leaves open, as arguments:
 - update="step" (the default) takes the theta inside grad log pi as it is after the earlier
   steps of the same update, as the box reads; update="episode" takes the theta that played
   the episode, so that the T steps add up to one sampled gradient of J at that theta.
-- p_min keeps P(right) in [p_min, 1 - p_min], for acting and in the score (chapter 6 uses
+- p_min keeps pi(right) in [p_min, 1 - p_min], for acting and in the score (chapter 6 uses
   0.05; with 0, a large step can drive p towards 0, where episodes and returns grow without
   bound and the next steps are larger still).
 - max_steps cuts an episode there; the cut episodes are counted in `n_truncated`.
@@ -41,7 +44,7 @@ import numpy as np
 from course_lib._validate import as_finite_array, check_gamma
 from course_lib.mdp import ShortCorridor
 
-# Start at P(right) = 0.05: the epsilon-greedy-left policy with epsilon = 0.1 (value -82.1).
+# Start at pi(right) = 0.05: the epsilon-greedy-left policy with epsilon = 0.1 (value -82.1).
 P_RIGHT0 = 0.05
 THETA0 = (0.5 * math.log(P_RIGHT0 / (1 - P_RIGHT0)), -0.5 * math.log(P_RIGHT0 / (1 - P_RIGHT0)))
 MAX_STEPS = 100_000  # a guard, not a setting: the chapter's reproduction never comes near it
@@ -78,7 +81,7 @@ def corridor_uniform(seed: int, run, episode: int, t: int):
 
     A counter-based generator: the number is a fixed scrambling of (seed, run, episode, t), so
     any implementation can ask for the number it needs, in any order, and get the same one.
-    Action a_t is RIGHT when this number is below P(right).
+    Action a_t is RIGHT when this number is below pi(right).
 
     Args:
         seed, episode, t: non-negative ints.
@@ -113,9 +116,9 @@ class CorridorRuns:
 
     Attributes:
         ep_ret: the total reward of every episode, shape (R, E).
-        p_right: P(right) at the start of every episode, shape (R, E).
+        p_right: pi(right) at the start of every episode, shape (R, E).
         theta: the policy parameters after the last episode, shape (R, 2).
-        w: the baseline after the last episode, shape (R,).
+        phi: the baseline after the last episode, shape (R,).
         max_len: the longest episode of all runs.
         n_truncated: the number of episodes cut at `max_steps`.
     """
@@ -123,7 +126,7 @@ class CorridorRuns:
     ep_ret: np.ndarray
     p_right: np.ndarray
     theta: np.ndarray
-    w: np.ndarray
+    phi: np.ndarray
     max_len: int
     n_truncated: int
 
@@ -132,36 +135,36 @@ def reinforce_loop(
     alpha_theta: float,
     n_episodes: int,
     *,
-    alpha_w: float = 0.0,
+    alpha_phi: float = 0.0,
     gamma: float = 1.0,
     seed: int = 0,
     run: int = 0,
     theta0=THETA0,
-    w0: float = 0.0,
+    phi0: float = 0.0,
     update: str = "step",
     p_min: float = 0.0,
     max_steps: int = MAX_STEPS,
 ) -> CorridorRuns:
     """One run of (baseline-)REINFORCE on the short corridor, in plain Python, step by step.
 
-    The arguments are those of `reinforce_runs`, for the single run number `run`; alpha_w = 0
-    and w0 = 0 (the defaults) give plain REINFORCE. The result has R = 1.
+    The arguments are those of `reinforce_runs`, for the single run number `run`; alpha_phi = 0
+    and phi0 = 0 (the defaults) give plain REINFORCE. The result has R = 1.
 
     Example:
         >>> r = reinforce_loop(2**-13, n_episodes=3)
         >>> r.ep_ret.shape, round(float(r.p_right[0, 0]), 3)
         ((1, 3), 0.05)
     """
-    alpha_theta, alpha_w, gamma, theta, w = _check_settings(
-        alpha_theta, alpha_w, gamma, theta0, w0, 1
+    alpha_theta, alpha_phi, gamma, theta, phi = _check_settings(
+        alpha_theta, alpha_phi, gamma, theta0, phi0, 1
     )
     _check_count("n_episodes", n_episodes, low=1)
     _check_count("run", run, low=0)
     _check_count("max_steps", max_steps, low=1)
     _check_update(update)
     p_min = _check_p_min(p_min)
-    th0, th1, w = float(theta[0, 0]), float(theta[0, 1]), float(w[0])
-    a_w, a_th = float(alpha_w[0]), float(alpha_theta[0])
+    th0, th1, phi = float(theta[0, 0]), float(theta[0, 1]), float(phi[0])
+    a_phi, a_th = float(alpha_phi[0]), float(alpha_theta[0])
     ep_ret, p_start, max_len, n_truncated = [], [], 0, 0
     for episode in range(n_episodes):
         p_play = _clip(
@@ -185,21 +188,21 @@ def reinforce_loop(
             G = rewards[t] + gamma * G
             returns[t] = G
         for t in range(n):  # the boxed algorithm, one step at a time
-            delta = returns[t] - w
-            w += a_w * delta
+            adv = returns[t] - phi
+            phi += a_phi * adv
             p = (
                 p_play
                 if update == "episode"
                 else _clip(0.5 * (1.0 + math.tanh(0.5 * (th0 - th1))), p_min)
             )
             score0 = actions[t] - p  # grad log pi(a_t) = x(a_t) - [p, 1 - p] = [score0, -score0]
-            step = a_th * gamma**t * delta * score0
+            step = a_th * gamma**t * adv * score0
             th0, th1 = th0 + step, th1 - step
     return CorridorRuns(
         ep_ret=np.array([ep_ret]),
         p_right=np.array([p_start]),
         theta=np.array([[th0, th1]]),
-        w=np.array([w]),
+        phi=np.array([phi]),
         max_len=max_len,
         n_truncated=int(n_truncated),
     )
@@ -210,11 +213,11 @@ def reinforce_runs(
     n_runs: int,
     n_episodes: int,
     *,
-    alpha_w=0.0,
+    alpha_phi=0.0,
     gamma: float = 1.0,
     seed: int = 0,
     theta0=THETA0,
-    w0=0.0,
+    phi0=0.0,
     update: str = "step",
     p_min: float = 0.0,
     max_steps: int = MAX_STEPS,
@@ -227,14 +230,14 @@ def reinforce_runs(
         alpha_theta: the policy's step size, a number or one per run, shape (R,).
         n_runs: R.
         n_episodes: E, episodes per run.
-        alpha_w: the baseline's step size, a number or shape (R,); 0 for plain REINFORCE.
+        alpha_phi: the baseline's step size, a number or shape (R,); 0 for plain REINFORCE.
         gamma: the discount factor (Sutton & Barto use 1).
         seed: picks the random numbers.
-        theta0: the initial theta, shape (2,) or (R, 2); THETA0 starts at P(right) = 0.05.
-        w0: the initial baseline, a number or shape (R,).
+        theta0: the initial theta, shape (2,) or (R, 2); THETA0 starts at pi(right) = 0.05.
+        phi0: the initial baseline, a number or shape (R,).
         update: "step" (the score at theta as changed by the earlier steps of the same
             update, as the box reads) or "episode" (at the theta that played the episode).
-        p_min: keep P(right) in [p_min, 1 - p_min]; 0 for no clipping.
+        p_min: keep pi(right) in [p_min, 1 - p_min]; 0 for no clipping.
         max_steps: cut an episode after this many steps.
 
     Returns:
@@ -242,7 +245,7 @@ def reinforce_runs(
 
     Example:
         >>> runs = reinforce_runs(np.array([2**-13, 2**-9]), n_runs=2, n_episodes=4,
-        ...                       alpha_w=np.array([0.0, 2**-6]))
+        ...                       alpha_phi=np.array([0.0, 2**-6]))
         >>> runs.ep_ret.shape, runs.theta.shape
         ((2, 4), (2, 2))
     """
@@ -251,8 +254,8 @@ def reinforce_runs(
     _check_count("max_steps", max_steps, low=1)
     _check_update(update)
     p_min = _check_p_min(p_min)
-    alpha_theta, alpha_w, gamma, theta, w = _check_settings(
-        alpha_theta, alpha_w, gamma, theta0, w0, n_runs
+    alpha_theta, alpha_phi, gamma, theta, phi = _check_settings(
+        alpha_theta, alpha_phi, gamma, theta0, phi0, n_runs
     )
     runs = np.arange(n_runs)
     ep_ret = np.zeros((n_runs, n_episodes))
@@ -281,24 +284,24 @@ def reinforce_runs(
             G = rew[t] + gamma * G
             ret[t] = G
         disc = gamma ** np.arange(act.shape[0])  # (L,): gamma^t
-        delta = np.zeros_like(rew)  # (L, R)
-        for t in range(act.shape[0]):  # w moves step by step, so delta_t needs the w of step t
-            delta[t] = np.where(mask[t], ret[t] - w, 0.0)
-            w = w + alpha_w * delta[t]
+        adv = np.zeros_like(rew)  # (L, R)
+        for t in range(act.shape[0]):  # phi moves step by step: adv[t] needs step t's phi
+            adv[t] = np.where(mask[t], ret[t] - phi, 0.0)
+            phi = phi + alpha_phi * adv[t]
         if update == "episode":  # every score at the theta that played: the steps add up
             score0 = np.where(mask, act - p_play, 0.0)  # (L, R)
-            step = alpha_theta * (disc[:, None] * delta * score0).sum(axis=0)  # (R,)
+            step = alpha_theta * (disc[:, None] * adv * score0).sum(axis=0)  # (R,)
             theta = theta + step[:, None] * np.array([1.0, -1.0])
         else:
             for t in range(act.shape[0]):
                 p = _clip(_sigmoid(theta[:, 0] - theta[:, 1]), p_min)  # (R,): pi at theta now
-                step = alpha_theta * disc[t] * delta[t] * np.where(mask[t], act[t] - p, 0.0)
+                step = alpha_theta * disc[t] * adv[t] * np.where(mask[t], act[t] - p, 0.0)
                 theta = theta + step[:, None] * np.array([1.0, -1.0])
     return CorridorRuns(
         ep_ret=ep_ret,
         p_right=p_start,
         theta=theta,
-        w=w,
+        phi=phi,
         max_len=max_len,
         n_truncated=n_truncated,
     )
@@ -309,7 +312,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def _clip(p, p_min: float):
-    """P(right) kept in [p_min, 1 - p_min]; works on floats and arrays."""
+    """pi(right) kept in [p_min, 1 - p_min]; works on floats and arrays."""
     return np.minimum(np.maximum(p, p_min), 1.0 - p_min) if p_min > 0 else p
 
 
@@ -343,18 +346,18 @@ def _per_run(name: str, x, n_runs: int, *, positive: bool) -> np.ndarray:
     return np.broadcast_to(arr, (n_runs,)).astype(np.float64)
 
 
-def _check_settings(alpha_theta, alpha_w, gamma, theta0, w0, n_runs):
+def _check_settings(alpha_theta, alpha_phi, gamma, theta0, phi0, n_runs):
     alpha_theta = _per_run("alpha_theta", alpha_theta, n_runs, positive=True)
-    alpha_w = _per_run("alpha_w", alpha_w, n_runs, positive=False)
-    if np.any(alpha_w > 1):
-        raise ValueError("alpha_w must be at most 1 (w moves past its target otherwise)")
+    alpha_phi = _per_run("alpha_phi", alpha_phi, n_runs, positive=False)
+    if np.any(alpha_phi > 1):
+        raise ValueError("alpha_phi must be at most 1 (phi moves past its target otherwise)")
     gamma = check_gamma(gamma)
     theta = as_finite_array("theta0", theta0)
     if theta.shape not in ((2,), (n_runs, 2)):
         raise ValueError(f"theta0 must have shape (2,) or ({n_runs}, 2), got {theta.shape}")
     theta = np.broadcast_to(theta, (n_runs, 2)).astype(np.float64)
-    w = as_finite_array("w0", w0)
-    if w.ndim > 1 or (w.ndim == 1 and w.shape != (n_runs,)):
-        raise ValueError(f"w0 must be a number or have shape ({n_runs},), got {w.shape}")
-    w = np.broadcast_to(w, (n_runs,)).astype(np.float64)
-    return alpha_theta, alpha_w, gamma, theta, w
+    phi = as_finite_array("phi0", phi0)
+    if phi.ndim > 1 or (phi.ndim == 1 and phi.shape != (n_runs,)):
+        raise ValueError(f"phi0 must be a number or have shape ({n_runs},), got {phi.shape}")
+    phi = np.broadcast_to(phi, (n_runs,)).astype(np.float64)
+    return alpha_theta, alpha_phi, gamma, theta, phi

@@ -98,7 +98,7 @@ class ShortCorridor(gym.Env):
 
 
 def policy_evaluation(P: dict, policy: np.ndarray, gamma: float = 1.0) -> np.ndarray:
-    """Exact state values v_pi(s) of a tabular MDP, by solving the Bellman equations.
+    """Exact state values V^pi(s) of a tabular MDP, by solving the Bellman equations.
 
     The Bellman equations v = r_pi + gamma * P_pi v are linear in v, so one linear solve
     gives every value at once. Terminal states have value 0.
@@ -126,7 +126,9 @@ def policy_evaluation(P: dict, policy: np.ndarray, gamma: float = 1.0) -> np.nda
         raise ValueError(f"policy must have shape ({n_states}, {n_actions}), got {policy.shape}")
     if np.any(policy < 0) or not np.allclose(policy.sum(axis=1), 1.0):
         raise ValueError("policy rows must be probability distributions (non-negative, sum 1)")
-    P_pi = np.zeros((n_states, n_states))  # P_pi[s, s'] = sum_a pi(a|s) p(s'|s, a)
+    P_pi = np.zeros(
+        (n_states, n_states)
+    )  # P_pi[s, s'] = sum_a pi(a|s) P(s'|s, a), the book's calP_pi
     r_pi = np.zeros(n_states)  # expected one-step reward under pi
     terminal = np.zeros(n_states, dtype=bool)
     for s in range(n_states):
@@ -153,7 +155,7 @@ def short_corridor_value(p_right) -> float:
     """Exact value of the short corridor's start state when RIGHT is chosen with prob `p_right`.
 
     Solving the three Bellman equations by hand (gamma = 1, reward -1 per step) gives
-    v(s_0) = (2 p - 4) / (p (1 - p)).
+    J(p) = V^pi(s_0) = (2 p - 4) / (p (1 - p)).
 
     Example:
         >>> round(short_corridor_value(0.5), 6)
@@ -174,7 +176,7 @@ def short_corridor_values(p_right) -> np.ndarray:
 
 
 def epsilon_greedy_p_right(epsilon: float, greedy_action: int) -> float:
-    """P(RIGHT) of an epsilon-greedy policy that cannot tell the corridor's states apart.
+    """pi(RIGHT), the p, of an epsilon-greedy policy that cannot tell the corridor's states apart.
 
     With probability 1 - epsilon it takes `greedy_action`; otherwise a uniformly random one.
     """

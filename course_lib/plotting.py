@@ -23,9 +23,9 @@ from course_lib.mdp import (
 def plot_short_corridor_value(
     ax=None, *, epsilon: float | None = 0.1, n_points: int = 500, ylim=(-100.0, 0.0)
 ):
-    """The short corridor's start-state value v(s_0) against p = P(RIGHT) (chapter 1).
+    """The short corridor's objective J(p) = V^pi(s_0) against p = pi(RIGHT) (chapter 1).
 
-    Draws the exact curve v(s_0) = (2p - 4) / (p (1 - p)), marks the best stochastic policy
+    Draws the exact curve J(p) = (2p - 4) / (p (1 - p)), marks the best stochastic policy
     (p*, v*) = (2 - sqrt(2), -(6 + 4 sqrt(2))) and, unless `epsilon` is None, the two
     epsilon-greedy policies that a state-blind action-value method is limited to.
 
@@ -61,13 +61,18 @@ def plot_short_corridor_value(
 
     # The value is -infinity at p = 0 and p = 1 (the agent never reaches the goal): stay inside.
     p = np.linspace(0.0, 1.0, n_points + 2)[1:-1]  # (n_points,)
-    ax.plot(p, short_corridor_values(p), color="C0", label="$v(s_0)$ of the policy P(RIGHT) = $p$")
+    ax.plot(
+        p,
+        short_corridor_values(p),
+        color="C0",
+        label=r"$J(p) = V^\pi(s_0)$ of the policy $\pi(\mathrm{RIGHT}) = p$",
+    )
     ax.plot(
         [OPTIMAL_P_RIGHT],
         [OPTIMAL_VALUE],
         "o",
         color="C2",
-        label=f"best stochastic policy: $p^*$ = {OPTIMAL_P_RIGHT:.3f}, $v^*$ = {OPTIMAL_VALUE:.2f}",
+        label=f"best stochastic policy: $p^*$ = {OPTIMAL_P_RIGHT:.3f}, $J^*$ = {OPTIMAL_VALUE:.2f}",
     )
     for p_eps, label, colour in marked:
         v_eps = float(short_corridor_values(p_eps))
@@ -75,7 +80,7 @@ def plot_short_corridor_value(
     ax.set_xlim(0.0, 1.0)
     ax.set_ylim(*ylim)
     ax.set_xlabel("$p$ = probability of RIGHT (the same in every state)")
-    ax.set_ylabel("value of the start state $v(s_0)$")
+    ax.set_ylabel(r"value of the start state, $J(p)$")
     ax.grid(alpha=0.3)
     ax.legend(loc="lower center", fontsize="small")
     return ax

@@ -35,13 +35,14 @@ def _colors(arrays: dict, colors) -> dict:
 
 
 def plot_corridor_curves(
-    curves: dict, v_star: float, ax=None, *, title: str = "", colors: dict | None = None
+    curves: dict, j_star: float, ax=None, *, title: str = "", colors: dict | None = None
 ):
     """Total reward per episode, averaged over runs, in the style of Sutton & Barto Fig. 13.1.
 
     Args:
         curves: label -> total rewards, shape (n_runs, n_episodes).
-        v_star: the optimal value of the start state, drawn as a dashed line.
+        j_star: J*, the best expected total reward (the optimal value of the start state),
+            drawn as a dashed line.
         ax: the Axes to draw on; a new figure when None.
         title: the Axes title.
         colors: label -> colour, the same for every panel of a figure; C0, C1, ... when None.
@@ -49,7 +50,7 @@ def plot_corridor_curves(
     Example:
         >>> import matplotlib
         >>> matplotlib.use("Agg")
-        >>> ax = plot_corridor_curves({"a": -np.ones((2, 5))}, v_star=-1.0)
+        >>> ax = plot_corridor_curves({"a": -np.ones((2, 5))}, j_star=-1.0)
         >>> len(ax.lines)
         2
     """
@@ -58,7 +59,7 @@ def plot_corridor_curves(
     ax = _axes(ax)
     for label, y in arrays.items():
         ax.plot(np.arange(1, y.shape[1] + 1), y.mean(axis=0), color=color[label], lw=1, label=label)
-    ax.axhline(v_star, color="k", ls="--", lw=1, label=r"$v_*(s_0)$")
+    ax.axhline(j_star, color="k", ls="--", lw=1, label=r"$J^*$")
     ax.set_xlabel("episode")
     ax.set_ylabel("total reward on episode\n(mean over runs)")
     ax.set_ylim(-90, -10)

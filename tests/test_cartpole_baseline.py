@@ -10,12 +10,17 @@ from course_lib.cartpole_baseline import (
     BaselineConfig,
     ValueNet,
     advantages,
+    bootstrapped_returns,
+    cut_states,
+    explained_variance,
     load_arms,
     run_arms,
     save_arms,
     train,
+    value_scale,
 )
 from course_lib.cartpole_config import CartPoleConfig
+from course_lib.cartpole_rollout import MAX_LEN, collect_episodes, make_cartpole
 from course_lib.cartpole_torch import train as train_ch4
 
 torch.set_num_threads(1)
@@ -23,12 +28,15 @@ SMALL = {"n_episodes": 64, "n_envs": 16, "progress": False}
 
 
 @pytest.mark.parametrize("weight", ["rtg", "rtg_std"])
-def test_without_baseline_it_is_chapter_4s_trainer(weight):
+def test_without_baseline_it_takes_chapter_4s_steps(weight):
     ours = train(BaselineConfig(seed=2, baseline=False, weight=weight, **SMALL))
     theirs = train_ch4(CartPoleConfig(seed=2, weight=weight, **SMALL))
     np.testing.assert_array_equal(ours.ep_ret, theirs.ep_ret)
+    np.testing.assert_array_equal(ours.eval_len, theirs.eval_len)  # judged alike
+    assert ours.solved_at == theirs.solved_at
     for a, b in zip(ours.policy.parameters(), theirs.policy.parameters(), strict=True):
-        torch.testing.assert_close(a, b)
+        exact = {"rtol": 0, "atol": 0} if weight == "rtg" else {}  # rtg_std: another sum order
+        torch.testing.assert_close(a, b, **exact)
 
 
 def test_policy_gradient_does_not_reach_v_and_v_fits_returns():
@@ -51,6 +59,55 @@ def test_entropy_bonus_keeps_entropy_up():
     big = train(dataclasses.replace(base, ent_coef=1.0))
     assert big.entropy[-1] > none.entropy[-1]
     assert big.entropy[-1] > 0.6
+
+
+def test_bootstrapped_returns_add_the_discounted_value_of_the_cut():
+    rng = np.random.default_rng(0)
+    env = make_cartpole(3, seed=0)
+    batch = collect_episodes(env, lambda obs: rng.integers(0, 2, len(obs)))
+    gamma, v_last = 0.9, np.array([5.0, 0.0, 2.0])
+    ret = bootstrapped_returns(batch, gamma, v_last)
+    for i, n in enumerate(batch.ep_len):
+        g = 0.0
+        for t in range(n - 1, -1, -1):  # the oracle: G_t by hand, then + gamma^(n - t) v_last
+            g = batch.rew[t, i] + gamma * g
+            assert np.isclose(ret[t, i], g + gamma ** (n - t) * v_last[i])
+
+
+def test_cut_states_find_the_time_limit_only():
+    env = make_cartpole(2, seed=0)
+    falls = collect_episodes(env, lambda obs: np.ones(len(obs), dtype=int))  # falls fast
+    cut, _ = cut_states(env, falls)
+    assert not cut.any()
+    # a hand-made balancing rule that survives 500 steps: push towards where the pole leans
+    env = make_cartpole(2, seed=0)
+    kept = collect_episodes(env, lambda obs: (obs[:, 2] + 0.5 * obs[:, 3] > 0).astype(int))
+    cut, last = cut_states(env, kept)
+    assert np.all(kept.ep_len == MAX_LEN) and cut.all()
+    assert np.all(np.abs(last[:, 2]) < env.theta_threshold_radians)
+
+
+def test_value_scale_and_explained_variance():
+    assert np.isclose(value_scale(0.99), 100.0) and value_scale(1.0) == MAX_LEN
+    ret = np.array([1.0, 2.0, 3.0])
+    assert explained_variance(ret, ret) == 1.0
+    assert np.isclose(explained_variance(ret, np.full(3, ret.mean())), 0.0)
+    assert explained_variance(ret, np.zeros(3)) < 0  # worse than the mean
+
+
+def test_v_starts_at_zero_so_the_first_batch_is_plain_reinforce():
+    a = train(
+        BaselineConfig(
+            seed=3, baseline=True, weight="rtg", n_episodes=16, n_envs=16, progress=False
+        )
+    )
+    b = train(
+        BaselineConfig(
+            seed=3, baseline=False, weight="rtg", n_episodes=16, n_envs=16, progress=False
+        )
+    )
+    for p, q in zip(a.policy.parameters(), b.policy.parameters(), strict=True):
+        torch.testing.assert_close(p, q)
 
 
 def test_advantages():
@@ -82,6 +139,8 @@ def test_run_arms_round_trip(tmp_path):
     [
         ({"weight": "total"}, ValueError, "weight"),
         ({"baseline": 1}, TypeError, "baseline"),
+        ({"bootstrap": 0}, TypeError, "bootstrap"),
+        ({"value_batch": 0}, ValueError, "value_batch"),
         ({"value_iters": 0}, ValueError, "value_iters"),
         ({"value_lr": 0.0}, ValueError, "value_lr"),
         ({"ent_coef": -0.1}, ValueError, "ent_coef"),
@@ -104,6 +163,9 @@ def test_saved_results_are_complete():
     root = Path(__file__).resolve().parents[1] / "book" / "data" / "baselines"
     runs = load_arms(root / "cartpole_baseline.npz")
     assert runs["ep_ret"].shape == (4, 10, 1024)
+    for name in ("eval_len", "value_ev", "value_ev_fit", "ret_std", "n_cut"):
+        assert runs[name].shape == (4, 10, 16), name
+    assert runs["config"].bootstrap and runs["config"].value_iters == 100
     ent = load_arms(root / "cartpole_entropy.npz")
     assert ent["entropy"].shape == (4, 10, 16)
     # the no-bonus arm of the entropy sweep is the standardised value-baseline arm

@@ -34,30 +34,30 @@ def test_uniforms_are_uniform_and_reproducible():
 
 @pytest.mark.parametrize("update", ["step", "episode"])
 @pytest.mark.parametrize(
-    ("alpha_theta", "alpha_w", "p_min"),
+    ("alpha_theta", "alpha_phi", "p_min"),
     [(2**-12, 0.0, P_RIGHT0), (2**-9, 2**-6, P_RIGHT0), (2**-10, 2**-5, 0.0)],
 )
-def test_vectorised_runs_match_the_loop(update, alpha_theta, alpha_w, p_min):
-    runs = reinforce_runs(alpha_theta, 3, 40, alpha_w=alpha_w, p_min=p_min, update=update, seed=5)
+def test_vectorised_runs_match_the_loop(update, alpha_theta, alpha_phi, p_min):
+    runs = reinforce_runs(alpha_theta, 3, 40, alpha_phi=alpha_phi, p_min=p_min, update=update, seed=5)
     for i in range(3):
         one = reinforce_loop(
-            alpha_theta, 40, alpha_w=alpha_w, p_min=p_min, update=update, seed=5, run=i
+            alpha_theta, 40, alpha_phi=alpha_phi, p_min=p_min, update=update, seed=5, run=i
         )
         np.testing.assert_array_equal(one.ep_ret[0], runs.ep_ret[i])
         np.testing.assert_allclose(one.p_right[0], runs.p_right[i], rtol=0, atol=1e-12)
         np.testing.assert_allclose(one.theta[0], runs.theta[i], rtol=0, atol=1e-10)
-        np.testing.assert_allclose(one.w[0], runs.w[i], rtol=0, atol=1e-10)
+        np.testing.assert_allclose(one.phi[0], runs.phi[i], rtol=0, atol=1e-10)
 
 
 def test_per_run_step_sizes_match_separate_calls():
-    mixed = reinforce_runs(np.array([2**-12, 2**-9]), 2, 15, alpha_w=np.array([0.0, 2**-6]))
-    b = reinforce_loop(2**-9, 15, alpha_w=2**-6, run=1)
+    mixed = reinforce_runs(np.array([2**-12, 2**-9]), 2, 15, alpha_phi=np.array([0.0, 2**-6]))
+    b = reinforce_loop(2**-9, 15, alpha_phi=2**-6, run=1)
     np.testing.assert_allclose(mixed.theta[1], b.theta[0], atol=1e-10)
 
 
 def test_one_episode_is_the_boxed_update():
     """The loop's first update equals the box written out independently (the exercise's)."""
-    r = reinforce_loop(0.01, 1, alpha_w=0.1, w0=-3.0, theta0=(0.2, -0.1), seed=2)
+    r = reinforce_loop(0.01, 1, alpha_phi=0.1, phi0=-3.0, theta0=(0.2, -0.1), seed=2)
     # replay the same episode's actions
     from course_lib.corridor_reinforce import _NEXT, corridor_uniform
 
@@ -68,18 +68,18 @@ def test_one_episode_is_the_boxed_update():
         acts.append(a)
         s = _NEXT[s, a]
     assert -len(acts) == r.ep_ret[0, 0]
-    theta, w = reference_episode_update((0.2, -0.1), -3.0, acts, 0.01, 0.1)
+    theta, phi = reference_episode_update((0.2, -0.1), -3.0, acts, 0.01, 0.1)
     np.testing.assert_allclose(r.theta[0], theta, atol=1e-12)
-    assert np.isclose(r.w[0], w)
+    assert np.isclose(r.phi[0], phi)
 
 
-def test_plain_reinforce_never_moves_w():
+def test_plain_reinforce_never_moves_phi():
     r = reinforce_runs(2**-13, 2, 10)
-    assert np.all(r.w == 0.0)
+    assert np.all(r.phi == 0.0)
 
 
 def test_mean_total_reward_of_a_fixed_policy_is_the_closed_form():
-    """With alpha tiny the policy stays put, and the mean return is v(s_0) = (2p-4)/(p(1-p))."""
+    """With alpha tiny the policy stays put, and the mean return is J(p) = (2p-4)/(p(1-p))."""
     for p in (0.3, 0.6):
         h = np.log(p / (1 - p))
         r = reinforce_runs(1e-300, 2000, 5, theta0=(h / 2, -h / 2), seed=1)
@@ -94,10 +94,10 @@ def test_expected_update_is_the_gradient_of_v():
     h = np.log(p / (1 - p))
     dv_dp = (2 * p * (1 - p) - (2 * p - 4) * (1 - 2 * p)) / (p * (1 - p)) ** 2
     dv_dh = dv_dp * p * (1 - p)  # p = sigmoid(theta0 - theta1)
-    for w0 in (0.0, -12.0):
+    for phi0 in (0.0, -12.0):
         alpha = 1e-6
         r = reinforce_runs(
-            alpha, 40_000, 1, theta0=(h / 2, -h / 2), w0=w0, update="episode", seed=9
+            alpha, 40_000, 1, theta0=(h / 2, -h / 2), phi0=phi0, update="episode", seed=9
         )
         step = (r.theta[:, 0] - h / 2) / alpha  # d theta_0; theta_1 moves by the opposite
         se = step.std() / np.sqrt(step.size)
@@ -111,7 +111,7 @@ def test_the_figures_learn_as_the_book_says():
         np.repeat([2**-13, 2**-9], 50),
         100,
         300,
-        alpha_w=np.repeat([0.0, 2**-6], 50),
+        alpha_phi=np.repeat([0.0, 2**-6], 50),
         p_min=P_RIGHT0,
     )
     ret = runs.ep_ret.reshape(2, 50, 300)
@@ -130,8 +130,8 @@ def test_max_steps_cuts_episodes():
     [
         ({"alpha_theta": 0.0}, ValueError, "alpha_theta"),
         ({"alpha_theta": "x"}, TypeError, "alpha_theta"),
-        ({"alpha_w": -1.0}, ValueError, "alpha_w"),
-        ({"alpha_w": np.ones(5)}, ValueError, "alpha_w"),
+        ({"alpha_phi": -1.0}, ValueError, "alpha_phi"),
+        ({"alpha_phi": np.ones(5)}, ValueError, "alpha_phi"),
         ({"gamma": 2.0}, ValueError, "gamma"),
         ({"theta0": (1.0, 2.0, 3.0)}, ValueError, "theta0"),
         ({"n_runs": 0}, ValueError, "n_runs"),

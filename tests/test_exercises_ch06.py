@@ -42,17 +42,17 @@ def test_episode_update_accepts_the_reference():
 
 
 def test_episode_update_hints():
-    def plain(theta, w, actions, a_th, a_w):
+    def plain(theta, phi, actions, a_th, a_phi):
         return reference_episode_update(theta, 0.0, actions, a_th, 0.0)[
             0
-        ], reference_episode_update(theta, w, actions, a_th, a_w)[1]
+        ], reference_episode_update(theta, phi, actions, a_th, a_phi)[1]
 
     assert "plain REINFORCE" in check_episode_update(plain).message
 
-    def no_w(theta, w, actions, a_th, a_w):
-        return reference_episode_update(theta, w, actions, a_th, a_w)[0], w
+    def no_phi(theta, phi, actions, a_th, a_phi):
+        return reference_episode_update(theta, phi, actions, a_th, a_phi)[0], phi
 
-    assert "w ends at" in check_episode_update(no_w).message
+    assert "phi ends at" in check_episode_update(no_phi).message
     assert not check_episode_update(lambda *a: None)
     assert "raised" in check_episode_update(lambda *a: 1 / 0).message
     assert "function itself" in check_episode_update(3).message

@@ -27,7 +27,7 @@ def test_matches_closed_form_gradient_of_a_matrix_function():
 
 
 def test_central_difference_is_exact_for_quadratics():
-    got = numerical_gradient(lambda v: 3 * v[0] ** 2 - v[0] * v[1], np.array([2.0, 5.0]), eps=0.5)
+    got = numerical_gradient(lambda v: 3 * v[0] ** 2 - v[0] * v[1], np.array([2.0, 5.0]), dx=0.5)
     np.testing.assert_allclose(got, [12 - 5, -2], atol=1e-12)
 
 
@@ -57,7 +57,7 @@ def test_does_not_modify_its_argument():
         ((3.0, [1.0]), TypeError, "f"),
         ((np.sum, "x"), TypeError, "x"),
         ((np.sum, [np.inf]), ValueError, "x"),
-        ((np.sum, [1.0], 0.0), ValueError, "eps"),
+        ((np.sum, [1.0], 0.0), ValueError, "dx"),
     ],
 )
 def test_bad_arguments_are_named(args, error, name):

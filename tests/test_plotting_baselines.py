@@ -50,7 +50,7 @@ def test_a_label_keeps_its_colour_across_panels():
     plot_corridor_curves({k: curves[k] for k in "bd"}, -1.0, ax=ax2, colors=colors)
     drawn = {}
     for ax in (ax1, ax2):
-        for line in ax.lines[:-1]:  # the last line is v_*
+        for line in ax.lines[:-1]:  # the last line is J^*
             drawn.setdefault(line.get_label(), set()).add(
                 matplotlib.colors.to_hex(line.get_color())
             )

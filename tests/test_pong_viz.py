@@ -171,6 +171,14 @@ def test_every_point_is_its_own_marker():
         np.sort(np.r_[won.get_ydata(), lost.get_ydata()]), np.sort(rew[points])
     )
     assert np.allclose(viz.marked_points(axes[2]), points) and np.allclose(ret[points], rew[points])
+    # without the reset, G_t at a lost point can be positive: the marker still says "lost"
+    rew = np.zeros(20)
+    rew[[5, 10, 15]] = [-1.0, 1.0, 1.0]
+    axes = viz.plot_point_returns(rew, gamma=1.0)
+    won, lost = [line for line in axes[1].lines if line.get_label().startswith("point")]
+    assert won.get_xdata().tolist() == [10, 15] and lost.get_xdata().tolist() == [5]
+    assert lost.get_ydata().tolist() == [1.0]  # G_5 = -1 + 1 + 1 without the reset
+    assert axes[1].get_ylim()[1] > 2  # the largest return fits in the panel
     plt.close("all")
 
 

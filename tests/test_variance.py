@@ -18,6 +18,7 @@ from course_lib.variance import (
     estimator_table,
     estimator_terms,
     estimator_weights,
+    per_step_expectations,
     time_values,
 )
 
@@ -88,3 +89,22 @@ def test_weights_reject_bad_input():
     with pytest.raises(ValueError, match="baseline"):
         baseline_term_expectation(MDP, THETA, np.zeros(3))
     assert set(ESTIMATORS) == {"R", "G", "G - mean", "G - V", "G std"}
+
+
+def test_g0_and_gt_differ_by_gamma_t_per_step():
+    import dataclasses
+
+    e_g0, e_gt = per_step_expectations(MDP, THETA)
+    disc = MDP.gamma ** np.arange(MDP.horizon)[:, None, None]
+    np.testing.assert_allclose(e_g0, disc * e_gt, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(e_g0.sum(axis=0), exact_gradient(MDP, THETA), rtol=0, atol=1e-14)
+    assert np.abs(e_gt.sum(axis=0) - exact_gradient(MDP, THETA)).max() > 0.01
+    undiscounted = dataclasses.replace(MDP, gamma=1.0)
+    e_r, e_g = per_step_expectations(undiscounted, THETA)
+    np.testing.assert_allclose(e_r, e_g, rtol=0, atol=1e-14)
+    # the oracle: the same sums written out, trajectory by trajectory
+    obs, act = enumerate_trajectories(MDP)
+    prob = trajectory_probs(MDP, THETA, obs, act)
+    rew = rewards(MDP, obs, act)
+    terms = score_function_terms(THETA, obs, act, rew, MDP.gamma, reward_to_go=False)
+    np.testing.assert_allclose(e_g0.sum(axis=0), np.tensordot(prob, terms, axes=1), atol=1e-14)

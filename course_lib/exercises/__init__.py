@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import html
+import inspect
 import traceback
 from dataclasses import dataclass
 
@@ -113,17 +114,54 @@ def as_array(answer, what: str, shape: tuple[int, ...]) -> np.ndarray:
     return arr
 
 
+def _describe(value) -> str:
+    """A short description of an argument the checker passes: its type, and shape for arrays."""
+    shape = getattr(value, "shape", None)
+    if shape is not None:
+        return f"<{type(value).__name__} of shape {tuple(shape)}>"
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return repr(value)
+    return f"<{type(value).__name__}>"
+
+
 def call_learner(fn, *args, what: str = "your function"):
-    """Call a learner's function; its exception becomes a message with the last frame."""
+    """Call a learner's function; any problem becomes a message about the learner's own code.
+
+    Before the call, the arguments are bound to the function's signature, so a function
+    with the wrong parameters gets a message that names it, shows its signature and the
+    call the checker makes, instead of a traceback into the checker. An exception inside the
+    function is reported at the learner's line that raised it (the deepest frame in the
+    learner's file), not at a line of NumPy or of this library.
+    """
     need_answer(fn, what)
     if not callable(fn):
         raise _Wrong(f"expected {what} to be a function, got {type(fn).__name__}.")
+    name = getattr(fn, "__name__", "function")
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):  # some builtins have no signature: just call them
+        signature = None
+    if signature is not None:
+        try:
+            signature.bind(*args)
+        except TypeError as err:
+            call = ", ".join(_describe(arg) for arg in args)
+            n = len(args)
+            raise _Wrong(
+                f"{what} is defined as {name}{signature}, but the checker calls it with "
+                f"{n} argument{'s' if n != 1 else ''}, as {name}({call}) ({err}). "
+                f"Give your function the parameters the exercise asks for."
+            ) from None
     try:
         return fn(*args)
     except Exception as err:
-        frame = traceback.extract_tb(err.__traceback__)[-1]
+        frames = traceback.extract_tb(err.__traceback__)[1:]  # drop this function's own frame
+        code = getattr(fn, "__code__", None)
+        mine = [f for f in frames if code is not None and f.filename == code.co_filename]
+        frame = (mine or frames or traceback.extract_tb(err.__traceback__))[-1]
         raise _Wrong(
-            f"{what} raised {type(err).__name__}: {err} (line {frame.lineno}: {frame.line})"
+            f"{what} raised {type(err).__name__}: {err} "
+            f"(in {frame.name}, line {frame.lineno}: {frame.line})"
         ) from None
 
 

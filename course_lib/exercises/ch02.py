@@ -152,12 +152,12 @@ def _estimate_dropping_repeats(theta, obs, act, rew, gamma) -> np.ndarray:
     theta = np.asarray(theta, dtype=float)
     obs, act, rew = np.asarray(obs), np.asarray(act), np.asarray(rew, dtype=float)
     n, horizon = rew.shape
-    ep_ret = rew @ gamma ** np.arange(horizon)  # (N,): R(tau_i)
+    R = rew @ gamma ** np.arange(horizon)  # (N,): the discounted R(tau_i)
     pi = softmax_policy.action_probs(theta)  # (n_states, n_actions)
     g = np.zeros_like(theta)
     for t in range(horizon):
         score_t = np.eye(theta.shape[1])[act[:, t]] - pi[obs[:, t]]  # (N, n_actions)
-        g[obs[:, t]] += ep_ret[:, None] * score_t  # the bug: repeated states count once
+        g[obs[:, t]] += R[:, None] * score_t  # the bug: repeated states count once
     return g / n
 
 

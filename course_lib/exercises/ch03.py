@@ -251,6 +251,6 @@ def check_expected_update(answer):
             "part is not: the arms pay different amounts."
         )
     raise _Wrong(
-        "sum over the arms: pi(a) * (p_a - b) * (onehot(a) - pi), where p_a is the arm's mean "
+        "sum over the arms: pi(a) * (q_a - b) * (onehot(a) - pi), where q_a is the arm's mean "
         "reward. Compare your result with exact_gradient(theta, probs)."
     )

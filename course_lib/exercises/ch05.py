@@ -26,11 +26,12 @@ def _need_function(fn, name: str) -> None:
         raise _Wrong(f"pass the function itself, not its result (got {type(fn).__name__}).")
 
 
-# --- Exercise: spot the bug in the 2016 preprocessing -----------------------------------------
+# --- Exercise: a preprocessing that only reads the frame -----------------------------------------
 
 
 def prepro_2016(I):
-    """The preprocessing as written in 2016 (Python 3 syntax): it has a bug. Do not use it."""
+    """The preprocessing as written in 2016 (Python 3 syntax): right output, but it writes into
+    the frame it is given (harmless in the 2016 loop, which never reads a frame twice)."""
     I = I[35:195]  # crop
     I = I[::2, ::2, 0]  # downsample by factor of 2
     I[I == 144] = 0  # erase background (background type 1)

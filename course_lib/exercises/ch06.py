@@ -24,7 +24,7 @@ from course_lib.pg_weights import pg_weights, returns_to_go
 # --- Exercise: advantages by hand ------------------------------------------------------------
 
 HAND_REW = (1.0, 0.0, 2.0)
-HAND_VALUES = (2.0, 1.5, 1.0)  # V(s_0), V(s_1), V(s_2): a baseline someone has learned
+HAND_VALUES = (2.0, 1.5, 1.0)  # V_phi(s_0), V_phi(s_1), V_phi(s_2): a learned baseline
 HAND_GAMMA = 0.5
 
 
@@ -39,49 +39,49 @@ def _hand_returns() -> np.ndarray:
 
 @checker
 def check_advantages_by_hand(answer):
-    """`answer`: G_t - V(s_t) for t = 0, 1, 2, shape (3,)."""
-    got = as_array(answer, "the three advantages G_t - V(s_t)", shape=(3,))
+    """`answer`: G_t - V_phi(s_t) for t = 0, 1, 2, shape (3,)."""
+    got = as_array(answer, "the three advantages G_t - V_phi(s_t)", shape=(3,))
     ret = _hand_returns()
     want = ret - np.array(HAND_VALUES)
     if close(got, want):
         return right(
-            f"G = {ret.tolist()}, so G - V = {want.tolist()}: steps 0 and 1 did worse than V "
+            f"G = {ret.tolist()}, so G - V_phi = {want.tolist()}: steps 0 and 1 did worse than V_phi "
             "expected, so their actions' probabilities go down; step 2 did better, so its "
             "action's probability goes up."
         )
     if close(got, ret):
-        raise _Wrong("these are the returns-to-go G_t; now subtract V(s_t) from each.")
+        raise _Wrong("these are the returns-to-go G_t; now subtract V_phi(s_t) from each.")
     if close(got, np.array(HAND_REW) - np.array(HAND_VALUES)):
         raise _Wrong(
-            "you subtracted V from the rewards r_t; subtract it from the returns-to-go G_t."
+            "you subtracted V_phi from the rewards r_t; subtract it from the returns-to-go G_t."
         )
     if close(got, np.array(HAND_VALUES) - ret):
-        raise _Wrong("the sign is flipped: the advantage is G_t - V(s_t), not V(s_t) - G_t.")
+        raise _Wrong("the sign is flipped: the advantage is G_t - V_phi(s_t), not V_phi(s_t) - G_t.")
     undiscounted = np.cumsum(np.array(HAND_REW)[::-1])[::-1]
     if close(got, undiscounted - np.array(HAND_VALUES)):
         raise _Wrong(f"discount the later rewards: G_t = r_t + {HAND_GAMMA} * G_(t+1).")
     raise _Wrong(
         f"compute G_2 = r_2 first, then G_1 = r_1 + {HAND_GAMMA} G_2 and G_0 = r_0 + "
-        f"{HAND_GAMMA} G_1; subtract V = {list(HAND_VALUES)}."
+        f"{HAND_GAMMA} G_1; subtract V_phi = {list(HAND_VALUES)}."
     )
 
 
 # --- Exercise: one episode of REINFORCE with baseline on the corridor ------------------------
 
 
-def reference_episode_update(theta, w, actions, alpha_theta, alpha_w):
+def reference_episode_update(theta, phi, actions, alpha_theta, alpha_phi):
     """Sutton & Barto's boxed update for one corridor episode (gamma = 1, -1 per step), taking
-    the score at theta as it changes step by step, without clipping: new (theta (2,), w)."""
+    the score at theta as it changes step by step, without clipping: new (theta (2,), phi)."""
     theta = np.array(theta, dtype=float)
     n = len(actions)
     for t, a in enumerate(actions):
         G = -(n - t)  # -1 on each of the n - t steps still to go, the last one included
-        delta = G - w
-        w = w + alpha_w * delta
+        adv = G - phi  # A_hat_t (Sutton & Barto's delta)
+        phi = phi + alpha_phi * adv
         p = 1.0 / (1.0 + np.exp(theta[1] - theta[0]))
         score = np.array([a - p, p - a])  # x(a) - [p, 1 - p]
-        theta = theta + alpha_theta * delta * score
-    return theta, w
+        theta = theta + alpha_theta * adv * score
+    return theta, phi
 
 
 def _episode_cases():
@@ -97,34 +97,36 @@ def _episode_cases():
 
 @checker
 def check_episode_update(update):
-    """`update(theta, w, actions, alpha_theta, alpha_w)` -> (new theta (2,), new w)."""
+    """`update(theta, phi, actions, alpha_theta, alpha_phi)` -> (new theta (2,), new phi)."""
     if not callable(update):
         raise _Wrong(f"pass the function itself, got {type(update).__name__}.")
-    for what, theta, w, actions, a_th, a_w in _episode_cases():
-        out = call_learner(update, np.array(theta), w, list(actions), a_th, a_w, what="your update")
+    for what, theta, phi, actions, a_th, a_phi in _episode_cases():
+        out = call_learner(
+            update, np.array(theta), phi, list(actions), a_th, a_phi, what="your update"
+        )
         if out is None:
-            raise _Wrong("your update returned None: end it with `return theta, w`.")
+            raise _Wrong("your update returned None: end it with `return theta, phi`.")
         if not isinstance(out, (tuple, list)) or len(out) != 2:
-            raise _Wrong("return a pair: (new theta, new w).")
+            raise _Wrong("return a pair: (new theta, new phi).")
         got_theta = as_array(out[0], f"the new theta on {what}", shape=(2,))
         if out[1] is None:
-            raise _Wrong("your update returned None for w: return the pair (theta, w).")
-        got_w = as_number(out[1], f"the new w on {what}")
-        want_theta, want_w = reference_episode_update(theta, w, actions, a_th, a_w)
-        if close(got_theta, want_theta, rtol=1e-9, atol=1e-12) and close(got_w, want_w):
+            raise _Wrong("your update returned None for phi: return the pair (theta, phi).")
+        got_phi = as_number(out[1], f"the new phi on {what}")
+        want_theta, want_phi = reference_episode_update(theta, phi, actions, a_th, a_phi)
+        if close(got_theta, want_theta, rtol=1e-9, atol=1e-12) and close(got_phi, want_phi):
             continue
-        if not close(got_w, want_w):
+        if not close(got_phi, want_phi):
             raise _Wrong(
-                f"on {what}, w ends at {got_w:.6g}, expected {want_w:.6g}: at every step "
-                "delta = G_t - w, then w += alpha_w * delta, with G_t = -(steps still to go)."
+                f"on {what}, phi ends at {got_phi:.6g}, expected {want_phi:.6g}: at every step "
+                "adv = G_t - phi, then phi += alpha_phi * adv, with G_t = -(steps still to go)."
             )
         plain = reference_episode_update(theta, 0.0, actions, a_th, 0.0)[0]
         if close(got_theta, plain):
-            raise _Wrong(f"on {what}, theta moved as in plain REINFORCE: use delta, not G_t.")
+            raise _Wrong(f"on {what}, theta moved as in plain REINFORCE: use adv = G_t - phi, not G_t.")
         raise _Wrong(
             f"on {what}, theta ends at {np.round(got_theta, 6).tolist()}, expected "
-            f"{np.round(want_theta, 6).tolist()}: theta += alpha_theta * delta * "
-            "(x(a) - [p, 1 - p]), with p = P(right) at the current theta and x(right) = [1, 0]."
+            f"{np.round(want_theta, 6).tolist()}: theta += alpha_theta * adv * "
+            "(x(a) - [p, 1 - p]), with p = pi(right) at the current theta and x(right) = [1, 0]."
         )
     return right("your update matches Sutton & Barto's box, step for step, on three episodes.")
 

@@ -44,11 +44,14 @@ class TrainConfig:
 
     lr: float = 1e-3
     """RMSProp step size. The 2016 value, 1e-4, is far too timid for a run that has to finish:
-    the 2016 post needed about 8,000 episodes (three nights on a laptop) with it. RMSProp moves each
-    weight about lr per update whatever the gradient's scale, and with noisy gradients the
-    progress per episode grows like lr / sqrt(batch_episodes): 1e-3 / sqrt(4) is 16 times
-    1e-4 / sqrt(10). A public re-run with lr 1e-3 and 1-episode batches passed -15 within
-    about 1,600 episodes; we keep its lr and average over 4 episodes for a steadier step."""
+    the 2016 post needed about 8,000 episodes (three nights on a laptop) with it. RMSProp
+    divides each weight's gradient by a running root mean square of it, so a step is of the
+    order of lr whatever the gradient's scale (larger during the first hundred or so updates,
+    while the running mean warms up from 0: see `course_lib.rmsprop`). With noisy gradients
+    the progress per episode then grows like lr / sqrt(batch_episodes): 1e-3 / sqrt(4) is 16
+    times 1e-4 / sqrt(10). A public re-run with lr 1e-3 and 1-episode batches passed -15
+    within about 1,600 episodes; we keep its lr and average over 4 episodes for a steadier
+    step."""
 
     batch_episodes: int = 4
     """Episodes per policy update (the first ones to finish, from any game). Smaller than the

@@ -86,16 +86,18 @@ def plot_difference(prev_x: np.ndarray, cur_x: np.ndarray, axes=None):
 
 
 # ------------------------------------------------------------------ rewards and returns
-def plot_points(ax, t, values, *, ms: float = 5.0):
-    """Mark sparse values at steps t: a stem and a marker each, green up if > 0, red down if < 0.
+def plot_points(ax, t, values, won=None, *, ms: float = 5.0):
+    """Mark sparse values at steps t: a stem and a marker each, green ^ for a point won, red v
+    for a point lost (`won`, a boolean array; by default values > 0).
 
     A marker has a size in points, not in steps: however many steps share a pixel column
     once the figure is rasterised, every point stays visible (a bar 1 step wide does not).
     Returns the two marker lines (won, lost), each a Line2D whose data are its points.
     """
     t, values = np.asarray(t), np.asarray(values, dtype=float)
-    ax.vlines(t, 0.0, values, colors=np.where(values > 0, WON, LOST), linewidth=0.8)
-    won, lost = values > 0, values < 0
+    won = values > 0 if won is None else np.asarray(won, dtype=bool)
+    lost = ~won
+    ax.vlines(t, 0.0, values, colors=np.where(won, WON, LOST), linewidth=0.8)
     (up,) = ax.plot(t[won], values[won], "^", color=WON, ms=ms, ls="none", label="point won")
     (down,) = ax.plot(t[lost], values[lost], "v", color=LOST, ms=ms, ls="none", label="point lost")
     return up, down
@@ -129,15 +131,16 @@ def plot_point_returns(rew, gamma: float, axes=None):
     )
     # the legend above the Axes, beside the title: inside, it would hide the first points
     ax_r.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), fontsize=7, ncols=2, frameon=False)
-    for ax, reset in zip(ax_g, (False, True), strict=True):
-        ret = discounted_returns(rew, gamma, reset_at_nonzero=reset)  # (T,)
+    rets = [discounted_returns(rew, gamma, reset_at_nonzero=reset) for reset in (False, True)]
+    lim = 1.1 * max(1.0, *(np.abs(ret).max() for ret in rets))  # one scale for both panels
+    for ax, reset, ret in zip(ax_g, (False, True), rets, strict=True):
         ax.fill_between(t, ret, 0.0, where=ret >= 0, step="mid", color=WON, alpha=0.5, lw=0)
         ax.fill_between(t, ret, 0.0, where=ret <= 0, step="mid", color=LOST, alpha=0.5, lw=0)
         ax.step(t, ret, where="mid", color="black", lw=0.6)
-        plot_points(ax, points, ret[points], ms=3.5)
+        plot_points(ax, points, ret[points], won=rew[points] > 0, ms=3.5)
         ax.axhline(0.0, color="black", lw=0.5)
         ax.set_ylabel("$G_t$")
-        ax.set_ylim(-1.15, 1.15)
+        ax.set_ylim(-lim, lim)
         how = "restarted at every point" if reset else "one sum to the end of the game"
         ax.set_title(f"$G_t$, $\\gamma$ = {gamma:g}, {how}", fontsize=9)
     axes[-1].set_xlabel("agent step $t$")
