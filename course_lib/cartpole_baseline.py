@@ -434,7 +434,8 @@ def main(argv=None) -> None:
             f"{sec.sum():.0f} s"
         )
     ent_arms = {
-        f"ent_coef = {c:g}": {"baseline": True, "weight": "rtg_std", "ent_coef": c} for c in ENT_COEFS
+        f"ent_coef = {c:g}": {"baseline": True, "weight": "rtg_std", "ent_coef": c}
+        for c in ENT_COEFS
     }
     entropy = run_arms(base, ent_arms, seeds)
     save_arms(args.out / "cartpole_entropy.npz", entropy)

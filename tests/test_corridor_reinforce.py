@@ -38,7 +38,9 @@ def test_uniforms_are_uniform_and_reproducible():
     [(2**-12, 0.0, P_RIGHT0), (2**-9, 2**-6, P_RIGHT0), (2**-10, 2**-5, 0.0)],
 )
 def test_vectorised_runs_match_the_loop(update, alpha_theta, alpha_phi, p_min):
-    runs = reinforce_runs(alpha_theta, 3, 40, alpha_phi=alpha_phi, p_min=p_min, update=update, seed=5)
+    runs = reinforce_runs(
+        alpha_theta, 3, 40, alpha_phi=alpha_phi, p_min=p_min, update=update, seed=5
+    )
     for i in range(3):
         one = reinforce_loop(
             alpha_theta, 40, alpha_phi=alpha_phi, p_min=p_min, update=update, seed=5, run=i

@@ -45,8 +45,8 @@ def check_advantages_by_hand(answer):
     want = ret - np.array(HAND_VALUES)
     if close(got, want):
         return right(
-            f"G = {ret.tolist()}, so G - V_phi = {want.tolist()}: steps 0 and 1 did worse than V_phi "
-            "expected, so their actions' probabilities go down; step 2 did better, so its "
+            f"G = {ret.tolist()}, so G - V_phi = {want.tolist()}: steps 0 and 1 did worse than "
+            "V_phi expected, so their actions' probabilities go down; step 2 did better, so its "
             "action's probability goes up."
         )
     if close(got, ret):
@@ -56,7 +56,9 @@ def check_advantages_by_hand(answer):
             "you subtracted V_phi from the rewards r_t; subtract it from the returns-to-go G_t."
         )
     if close(got, np.array(HAND_VALUES) - ret):
-        raise _Wrong("the sign is flipped: the advantage is G_t - V_phi(s_t), not V_phi(s_t) - G_t.")
+        raise _Wrong(
+            "the sign is flipped: the advantage is G_t - V_phi(s_t), not V_phi(s_t) - G_t."
+        )
     undiscounted = np.cumsum(np.array(HAND_REW)[::-1])[::-1]
     if close(got, undiscounted - np.array(HAND_VALUES)):
         raise _Wrong(f"discount the later rewards: G_t = r_t + {HAND_GAMMA} * G_(t+1).")
@@ -122,7 +124,9 @@ def check_episode_update(update):
             )
         plain = reference_episode_update(theta, 0.0, actions, a_th, 0.0)[0]
         if close(got_theta, plain):
-            raise _Wrong(f"on {what}, theta moved as in plain REINFORCE: use adv = G_t - phi, not G_t.")
+            raise _Wrong(
+                f"on {what}, theta moved as in plain REINFORCE: use adv = G_t - phi, not G_t."
+            )
         raise _Wrong(
             f"on {what}, theta ends at {np.round(got_theta, 6).tolist()}, expected "
             f"{np.round(want_theta, 6).tolist()}: theta += alpha_theta * adv * "
