@@ -8,7 +8,7 @@ For every parameter array theta with gradient estimate g (chapter 4's nu, beta, 
 
 Dividing by sqrt(cache) makes the step independent of the scale of the gradient: pixels that
 rarely change (small gradients) move as fast as busy ones. It is not a step of `lr`: the cache
-starts at 0, so with a steady gradient the k-th step is lr / sqrt(1 - decay**k) (10 lr at the
+starts at 0, so with a steady gradient the n-th step is lr / sqrt(1 - decay**n) (10 lr at the
 first step with decay 0.99, 2.6 lr at the 16th, about lr only after a few hundred steps). Adam
 divides its running means by (1 - decay**k) to remove this warm-up; RMSProp, here and in
 torch.optim.RMSprop (whose `alpha` is this `decay`), does not.
@@ -60,47 +60,20 @@ class RMSProp:
 
     def step(self, grads: dict) -> None:
         """Move every parameter one RMSProp step along its gradient (ascent), in place."""
-        self._step(grads, self.params, self.cache)
-        self.n_steps += 1
-
-    def stepped(self, grads: dict) -> tuple[dict, dict]:
-        """The parameters and caches one `step` later, as new arrays; changes nothing here.
-
-        For a learner thread that takes the step while other threads still act with the
-        current parameters; `adopt` puts the result in place later (the Pong trainer does this).
-        """
-        params = {name: theta.copy(order="K") for name, theta in self.params.items()}
-        cache = {name: c.copy(order="K") for name, c in self.cache.items()}
-        self._step(grads, params, cache)
-        return params, cache
-
-    def adopt(self, params: dict, cache: dict) -> None:
-        """Make the result of `stepped` the current state: swaps arrays in, copies nothing.
-
-        The new arrays replace the old ones in the dict given at construction, so whoever
-        reads the parameters through that dict (e.g. `TwoLayerPolicy.params`) sees them.
-        """
-        if set(params) != set(self.params) or set(cache) != set(self.cache):
-            raise ValueError(f"params and cache must have the keys {sorted(self.params)}")
-        self.params.update(params)
-        self.cache = dict(cache)
-        self.n_steps += 1
-
-    def _step(self, grads: dict, params: dict, caches: dict) -> None:
-        """The RMSProp update of `params` and `caches` (this optimiser's or copies), in place."""
-        if set(grads) != set(params):
-            raise ValueError(f"grads must have the keys {sorted(params)}, got {sorted(grads)}")
-        for name, theta in params.items():
+        if set(grads) != set(self.params):
+            raise ValueError(f"grads must have the keys {sorted(self.params)}, got {sorted(grads)}")
+        for name, theta in self.params.items():
             g = np.asarray(grads[name], dtype=theta.dtype)
             if g.shape != theta.shape:
                 raise ValueError(f"grads[{name!r}] must have shape {theta.shape}, got {g.shape}")
-            cache = caches[name]
-            # In-place updates: no new arrays for the 1.3M weights of the Pong network.
+            cache = self.cache[name]
+            # In place: no new arrays for the 1.3M weights of the Pong network.
             cache *= self.decay
-            cache += (1.0 - self.decay) * (g * g)
+            cache += (1.0 - self.decay) * (g * g)  # nu <- beta nu + (1 - beta) g^2
             denom = np.sqrt(cache)
             denom += self.eps
-            theta += self.lr * g / denom
+            theta += self.lr * g / denom  # theta <- theta + alpha g / (sqrt(nu) + xi)
+        self.n_steps += 1
 
     def state_dict(self) -> dict[str, np.ndarray]:
         """Everything `load_state_dict` needs, as plain arrays (fit for `np.savez`)."""

@@ -38,9 +38,9 @@ from course_lib.pong.checkpoint import load_checkpoint, save_checkpoint
 from course_lib.pong.config import RESUMABLE_CHANGES, TrainConfig
 from course_lib.pong.envs import DOWN, UP, env_seeds, make_vector_env
 from course_lib.pong.history import GroupHistory
+from course_lib.pong.learner import DeferredRMSProp
 from course_lib.pong.prepro import IS_FOREGROUND_GRAY, N_PIXELS, downsample_gray
 from course_lib.returns import discounted_returns, standardize
-from course_lib.rmsprop import RMSProp
 
 LOG_FIELDS = (
     "episode",
@@ -129,7 +129,7 @@ class Trainer:
         # Fortran order makes W1.T a contiguous (6400, H) array: the forward pass gathers
         # one pixel's 200 weights from consecutive memory.
         self.policy.params["W1"] = np.asfortranarray(self.policy.params["W1"])
-        self.opt = RMSProp(self.policy.params, lr=cfg.lr, decay=cfg.decay, eps=cfg.eps)
+        self.opt = DeferredRMSProp(self.policy.params, lr=cfg.lr, decay=cfg.decay, eps=cfg.eps)
         self.rng = np.random.default_rng([cfg.seed, 1])  # action sampling
         self.episodes = self.steps = self.updates = self.segments = 0
         self.running_reward: float | None = None
