@@ -57,7 +57,7 @@ class TorchPolicy(nn.Module):
         self.l2 = nn.Linear(n_hidden, 1, bias=False, dtype=dtype)  # weight: W2 as (1, H)
 
     def forward(self, obs: torch.Tensor) -> torch.Tensor:
-        """The logits, shape (T,), for observations of shape (T, D)."""
+        """The logits z_j, shape (M,), for M observations x_j of shape (M, D) (D = 4 inputs)."""
         return self.l2(torch.relu(self.l1(obs))).squeeze(-1)
 
     def dist(self, obs: torch.Tensor) -> torch.distributions.Bernoulli:
@@ -99,7 +99,7 @@ def pg_loss(policy: TorchPolicy, batch: EpisodeBatch, gamma: float, weight: str 
     w = torch.as_tensor(pg_weights(batch.rew, batch.mask, gamma, weight)[batch.mask], dtype=dtype)
     x = torch.as_tensor(batch.obs[batch.mask], dtype=dtype)  # (M, 4)
     act = torch.as_tensor(batch.act[batch.mask], dtype=dtype)  # (M,)
-    logp = policy.dist(x).log_prob(act)  # (M,): log pi(a_t | s_t), with a graph to theta
+    logp = policy.dist(x).log_prob(act)  # (M,): log pi(a_j | s_j), with a graph to theta
     return -(logp * w).sum() / batch.n_episodes  # minus: the optimiser descends, J goes up
 
 

@@ -1,0 +1,72 @@
+"""Tests for course_lib.pong.inside: the recorded rally is what the policy computed."""
+
+import numpy as np
+import pytest
+
+from course_lib.pong import sparse
+from course_lib.pong.inside import Rally, inside_view, most_active_units, record_rally
+from course_lib.pong.prepro import N_PIXELS, prepro
+
+
+@pytest.fixture(scope="module")
+def weights():
+    rng = np.random.default_rng(1)
+    return (rng.normal(size=(6, N_PIXELS)) / 80).astype(np.float32), rng.normal(size=6)
+
+
+@pytest.fixture(scope="module")
+def rally(weights):
+    return record_rally(*weights, seed=3, max_steps=300)
+
+
+def test_the_rally_is_one_point(rally):
+    assert isinstance(rally, Rally) and 0 < rally.n_steps <= 300
+    assert rally.frames.shape == (rally.n_steps + 1, 210, 160, 3)
+    assert np.count_nonzero(rally.rew[:-1]) == 0  # nothing happens before the point ...
+    assert rally.rew[-1] in (-1.0, 1.0) or rally.n_steps == 300  # ... which ends the rally
+
+
+def test_x_h_and_p_are_the_policy_s_own(rally, weights):
+    W1, W2 = (np.asarray(w, dtype=np.float32) for w in weights)
+    pre = np.array([prepro(f) for f in rally.frames[:-1]])
+    np.testing.assert_array_equal(rally.x[1:], pre[1:] - pre[:-1])  # x_t = prepro(t) - prepro(t-1)
+    # The sparse forward pass of the trainer, an independent implementation, agrees.
+    rows, pix, val = sparse.diff_triples(pre[1:], pre[:-1])
+    p, h = sparse.forward(np.asfortranarray(W1), W2, rows, pix, val, rally.n_steps - 1)
+    np.testing.assert_allclose(rally.p_up[1:], p, rtol=1e-5)
+    np.testing.assert_allclose(rally.h[1:], h, rtol=1e-5, atol=1e-6)
+
+
+def test_same_seed_same_rally(weights, rally):
+    again = record_rally(*weights, seed=3, max_steps=300)
+    np.testing.assert_array_equal(again.up, rally.up)
+    np.testing.assert_array_equal(again.frames, rally.frames)
+
+
+def test_skip_points_records_a_later_rally(weights, rally):
+    later = record_rally(*weights, seed=3, max_steps=300, skip_points=1)
+    assert not np.array_equal(later.frames[0], rally.frames[0])
+    assert np.count_nonzero(later.rew[:-1]) == 0
+
+
+def test_most_active_units_rank_by_contribution_to_the_logit():
+    h, W2 = np.array([1.0, 0.0, 3.0, 2.0]), np.array([-5.0, 100.0, 1.0, 1.0])
+    np.testing.assert_array_equal(most_active_units(h, W2, k=3), [0, 2, 3])
+
+
+def test_view_has_one_picture_per_shown_step(rally, weights):
+    view = inside_view(rally, *weights, every=5, k=2)
+    controls, stack = view.children
+    shown = list(range(0, rally.n_steps, 5))
+    assert len(stack.children) == len(shown)
+    for t, img in zip(shown, stack.children, strict=True):
+        assert f"inside-step-{t}" in img._dom_classes and img.value[:4] == b"\x89PNG"
+    play, slider = controls.children
+    assert slider.max == play.max == len(shown) - 1
+
+
+def test_bad_weights_are_named():
+    with pytest.raises(ValueError, match="W1"):
+        record_rally(np.zeros((3, 10)), np.zeros(3))
+    with pytest.raises(ValueError, match="W2"):
+        record_rally(np.zeros((3, N_PIXELS)), np.zeros(4))
