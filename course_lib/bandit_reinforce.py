@@ -116,7 +116,7 @@ def reinforce_loop(probs, alpha: float, u_act, u_rew, *, baseline: float = 0.0, 
     probs = probs.tolist()
 
     pis, acts, rews = [], [], []
-    for t in range(len(u_act)):
+    for n in range(len(u_act)):  # pull n + 1, made with the logits theta_n
         # The policy: a softmax over the logits (minus their max, so exp cannot overflow).
         m = max(theta)
         e = [math.exp(x - m) for x in theta]
@@ -124,10 +124,10 @@ def reinforce_loop(probs, alpha: float, u_act, u_rew, *, baseline: float = 0.0, 
         pi = [v / z for v in e]
         # Pull an arm: the first one whose cumulative probability exceeds the uniform.
         a, cum = 0, pi[0]
-        while u_act[t] >= cum and a < k - 1:
+        while u_act[n] >= cum and a < k - 1:
             a += 1
             cum += pi[a]
-        r = 1.0 if u_rew[t] < probs[a] else 0.0
+        r = 1.0 if u_rew[n] < probs[a] else 0.0
         # The REINFORCE step: theta += alpha * (r - b) * (onehot(a) - pi).
         for i in range(k):
             onehot = 1.0 if i == a else 0.0
@@ -147,8 +147,8 @@ def reinforce_vectorised(probs, alpha: float, u_act, u_rew, *, baseline: float =
     """`n_runs` independent runs of REINFORCE at once: the loop over runs becomes an array axis.
 
     Run i uses the uniforms in row i, so row i of the result is what `reinforce_loop` gives
-    for u_act[i] and u_rew[i]. Only the loop over pulls is left in Python, because pull t + 1
-    needs the policy that pull t produced.
+    for u_act[i] and u_rew[i]. Only the loop over pulls is left in Python, because pull n + 1
+    needs the policy that pull n produced.
 
     Args:
         probs: the arms' pay-off probabilities, shape (k,).
@@ -178,14 +178,14 @@ def reinforce_vectorised(probs, alpha: float, u_act, u_rew, *, baseline: float =
     act = np.empty((n_runs, n_steps), dtype=np.int64)
     rew = np.empty((n_runs, n_steps))
     runs = np.arange(n_runs)
-    for t in range(n_steps):
+    for n in range(n_steps):
         pi = policy_probs(theta)  # (n_runs, k)
-        a = sample_from_uniform(pi, u_act[:, t])  # (n_runs,)
-        r = (u_rew[:, t] < probs[a]).astype(np.float64)  # (n_runs,)
+        a = sample_from_uniform(pi, u_act[:, n])  # (n_runs,)
+        r = (u_rew[:, n] < probs[a]).astype(np.float64)  # (n_runs,)
         score = -pi
         score[runs, a] += 1.0  # (n_runs, k): onehot(a) - pi, row by row
         theta += alpha * (r - baseline)[:, None] * score
-        pis[:, t], act[:, t], rew[:, t] = pi, a, r
+        pis[:, n], act[:, n], rew[:, n] = pi, a, r
     pis[:, n_steps] = policy_probs(theta)
     return BanditHistory(pi=pis, act=act, rew=rew, theta=theta)
 

@@ -65,7 +65,7 @@ def plot_short_corridor_value(
         p,
         short_corridor_values(p),
         color="C0",
-        label=r"$J(p) = V^\pi(s_0)$ of the policy $\pi(\mathrm{RIGHT}) = p$",
+        label=r"$J(p) = V^\pi(c_0)$ of the policy $\pi(\mathrm{RIGHT}) = p$",
     )
     ax.plot(
         [OPTIMAL_P_RIGHT],
@@ -79,8 +79,8 @@ def plot_short_corridor_value(
         ax.plot([p_eps], [v_eps], "s", color=colour, label=f"{label}: {v_eps:.1f}")
     ax.set_xlim(0.0, 1.0)
     ax.set_ylim(*ylim)
-    ax.set_xlabel("$p$ = probability of RIGHT (the same in every state)")
-    ax.set_ylabel(r"value of the start state, $J(p)$")
+    ax.set_xlabel("$p$ = probability of RIGHT (the same in every cell)")
+    ax.set_ylabel(r"value of the start cell $c_0$, $J(p)$")
     ax.grid(alpha=0.3)
     ax.legend(loc="lower center", fontsize="small")
     return ax

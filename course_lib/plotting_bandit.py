@@ -11,7 +11,10 @@ from course_lib._validate import as_finite_array
 def plot_mean_std(curves: dict, ax=None, *, ylabel: str = "", hline: float | None = None):
     """Mean +- one standard deviation over runs of one or more learning curves, against the pull.
 
-    The band is clipped to the smallest and largest value among the runs.
+    The band is mean +- one standard deviation, clipped to the smallest and largest value among
+    the runs at that pull. A skewed spread (most runs near the top, a few far below) puts
+    mean + std above every run, so the band is then cut at the best run: lopsided, its upper
+    edge closer to the mean than one standard deviation.
 
     Args:
         curves: label -> array of shape (n_runs, n_pulls), one row per run.
@@ -47,7 +50,7 @@ def plot_mean_std(curves: dict, ax=None, *, ylabel: str = "", hline: float | Non
         ax.fill_between(steps, lo, hi, color=f"C{i}", alpha=0.2, linewidth=0)
     if hline is not None:
         ax.axhline(hline, color="k", linestyle="--", linewidth=1)
-    ax.set_xlabel("pull $t$")
+    ax.set_xlabel("pulls made, $n$")
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small")
@@ -85,9 +88,9 @@ def plot_policy_probs(pi, probs, ax=None, *, title: str = ""):
     if ax is None:
         _, ax = plt.subplots(figsize=(6.4, 3.8))
     for a in range(probs.size):
-        ax.plot(pi[:, a], color=f"C{a}", label=f"arm {a} (pays with $p$ = {probs[a]:g})")
+        ax.plot(pi[:, a], color=f"C{a}", label=f"arm {a} ($q_{a}$ = {probs[a]:g})")
     ax.set_ylim(0.0, 1.0)
-    ax.set_xlabel("pull $t$")
+    ax.set_xlabel("pulls made, $n$")
     ax.set_ylabel(r"$\pi_\theta(a)$")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small")

@@ -138,7 +138,7 @@ def curve_svg(pi_mean, width: int = 520, height: int = 190) -> str:
     parts.append(f'<text x="{left}" y="{height - 8}">0</text>')
     parts.append(f'<text x="{left + w}" y="{height - 8}" text-anchor="end">{n - 1}</text>')
     parts.append(
-        f'<text x="{left + w / 2:.0f}" y="{height - 8}" text-anchor="middle">pull t</text>'
+        f'<text x="{left + w / 2:.0f}" y="{height - 8}" text-anchor="middle">pulls made, n</text>'
     )
     parts.append(
         f'<text x="12" y="{top + h / 2:.0f}" transform="rotate(-90 12 {top + h / 2:.0f})" '
@@ -148,11 +148,11 @@ def curve_svg(pi_mean, width: int = 520, height: int = 190) -> str:
     return "".join(parts)
 
 
-def bars_html(pi, probs, t: int, wrong: float) -> str:
-    """A bar chart of the policy `pi` (shape (k,)) after pull `t`, with the arms' pay-offs.
+def bars_html(pi, probs, n: int, wrong: float) -> str:
+    """A bar chart of the policy `pi` (shape (k,)) after pull `n`, with the arms' pay-offs.
 
     Example:
-        >>> "61.0%" in bars_html([0.39, 0.61], [0.2, 0.8], t=100, wrong=0.05)
+        >>> "61.0%" in bars_html([0.39, 0.61], [0.2, 0.8], n=100, wrong=0.05)
         True
     """
     pi = as_finite_array("pi", pi, ndim=1)
@@ -160,7 +160,7 @@ def bars_html(pi, probs, t: int, wrong: float) -> str:
     if pi.size != probs.size:
         raise ValueError(f"pi and probs must have the same length, got {pi.size} and {probs.size}")
     rows = [
-        f'<div style="font-size:0.9em;margin-bottom:4px"><b>after pull {int(t)}</b> · expected '
+        f'<div style="font-size:0.9em;margin-bottom:4px"><b>after pull {int(n)}</b> · expected '
         f"reward J = {pi @ probs:.3f} (best arm: {probs.max():g}) · runs that prefer a "
         f"wrong arm: {100 * wrong:.0f}%</div>"
     ]
@@ -205,7 +205,7 @@ def bandit_explorer(grid: BanditGrid | None = None, *, interval_ms: int = 400) -
     )
     n_frames = grid.frames.size
     pull = widgets.SelectionSlider(
-        options=[str(t) for t in grid.frames], index=0, description="pull"
+        options=[str(n) for n in grid.frames], index=0, description="pull"
     )
     play = widgets.Play(value=0, min=0, max=n_frames - 1, step=1, interval=interval_ms)
     widgets.jslink((play, "value"), (pull, "index"))
@@ -216,8 +216,8 @@ def bandit_explorer(grid: BanditGrid | None = None, *, interval_ms: int = 400) -
         for j in range(grid.alphas.size):
             frames = widgets.Stack(
                 [
-                    widgets.HTML(bars_html(grid.pi_mean[i, j, t], probs, t, grid.wrong[i, j, t]))
-                    for t in grid.frames
+                    widgets.HTML(bars_html(grid.pi_mean[i, j, n], probs, n, grid.wrong[i, j, n]))
+                    for n in grid.frames
                 ],
                 selected_index=0,
             )

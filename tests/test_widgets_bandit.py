@@ -59,7 +59,7 @@ def test_curve_svg_draws_one_line_per_arm_inside_the_box():
 
 
 def test_bars_html_shows_each_arms_probability_and_the_expected_reward():
-    text = bars_html([0.25, 0.75], [0.2, 0.6], t=40, wrong=0.1)
+    text = bars_html([0.25, 0.75], [0.2, 0.6], n=40, wrong=0.1)
     assert "after pull 40" in text and "25.0%" in text and "75.0%" in text
     assert "J = 0.500" in text and "10%" in text
 
