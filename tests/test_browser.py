@@ -298,3 +298,39 @@ def test_bandit_explorer_play_advances(browser, site, book_build):
         assert not visit.errors, visit.errors
     finally:
         visit.close()
+
+
+def visible_inside_step(page) -> str:
+    """The step (CSS class inside-step-<t>) of the picture the inside-the-agent view shows."""
+    classes = page.get_attribute(".inside-agent img", "class")
+    return next(c for c in classes.split() if c.startswith("inside-step-"))
+
+
+@pytest.mark.slow
+def test_inside_the_agent_view_scrubs_and_plays(browser, site, book_build):
+    names = pages_with("inside-agent")
+    assert names, "no page shows the inside-the-agent view"
+    visit = PageVisit(browser, f"{site}/{names[0]}.html")
+    page = visit.page
+    try:
+        assert page.locator(".inside-agent img").count() == 1  # a Stack shows one step
+        assert visible_inside_step(page) == "inside-step-0"
+        # The slider, one step right with the keyboard: the next picture.
+        page.locator(".inside-agent .noUi-handle").first.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "!document.querySelector('.inside-agent img').className.split(' ')"
+            ".includes('inside-step-0')"
+        )
+        after_key = visible_inside_step(page)
+        assert after_key != "inside-step-0"
+        # Play advances by itself.
+        page.locator(".inside-agent .widget-play button").first.click()
+        page.wait_for_function(
+            "c => !document.querySelector('.inside-agent img').className.split(' ').includes(c)",
+            arg=after_key,
+            timeout=15_000,
+        )
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()

@@ -110,7 +110,10 @@ def test_strongest_units_and_maps():
     W1[1, :10] = 1
     assert viz.strongest_units(W1, k=2).tolist() == [3, 1]
     axes = viz.plot_weight_maps(W1, [3, 1, 0], W2=np.ones(5), ncols=2)
-    assert axes[0].get_title() == "unit 3, W2 = +1.00" and not axes[3].axison
+    norm = np.linalg.norm(W1[3])  # the ranking's measure, in the title
+    assert axes[0].get_title() == f"unit 3, |W1[m]| = {norm:.2f}\nW2[m] = +1.00"
+    assert viz.plot_weight_maps(W1, [1])[0].get_title() == "unit 1, |W1[m]| = 3.16"
+    assert not axes[3].axison
     plt.close("all")
 
 
@@ -179,6 +182,7 @@ def test_every_point_is_its_own_marker():
     assert won.get_xdata().tolist() == [10, 15] and lost.get_xdata().tolist() == [5]
     assert lost.get_ydata().tolist() == [1.0]  # G_5 = -1 + 1 + 1 without the reset
     assert axes[1].get_ylim()[1] > 2  # the largest return fits in the panel
+    assert axes[1].get_ylabel() == "$G_t$" and axes[2].get_ylabel() == r"$\tilde G_t$"
     plt.close("all")
 
 

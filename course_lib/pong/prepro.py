@@ -1,7 +1,8 @@
 """Preprocessing: one 210x160 RGB Pong frame -> 6,400 zeros and ones (Karpathy 2016).
 
-    crop rows 35:195         drop the score board and the bottom wall: 160 x 160 pixels
-    keep every 2nd pixel     80 x 80, channel 0 (red) only
+    crop rows 35:195         drop the score board and the top wall: 160 x 160 pixels
+    keep every 2nd pixel     80 x 80, channel 0 (red) only; rows 35, 37, ..., 193, so this
+                             also drops row 194, the first row of the bottom wall
     background -> 0          the two background colours have red value 144 or 109
     everything else -> 1     paddles and ball
 

@@ -1,17 +1,22 @@
 """REINFORCE on Pong, readable: one game at a time through Gymnasium, dense NumPy (chapter 5).
 
-The maths, with T the steps of one game, D = 6,400 pixels and H = 200 hidden units:
+The maths, with T the steps of one game, M the steps of a whole batch of games (stacked, index
+j), D = 6,400 inputs (pixels) and H = 200 hidden units:
 
     x_t   = prepro(s_t) - prepro(s_{t-1}),  x_0 = 0      difference frame, (D,) in {-1, 0, 1}
     h_t   = relu(W1 x_t),  p_t = sigmoid(W2 . h_t)       p_t = pi(UP | s_t); W1 (H, D), W2 (H,)
-    up_t  = 1 if the action a_t was UP else 0            a_t ~ Bernoulli(p_t), then r_t comes back
-    G_t   = r_t if r_t != 0 else gamma * G_{t+1}         returns that restart at every point
-    A_t   = (G_t - mean G) / std G                       over all the steps of a batch of games
-    g_hat = sum_t A_t (up_t - p_t) grad_theta logit_t    = sum_t A_t grad log pi(a_t | s_t)
-    theta <- theta + RMSProp step along g_hat            ascent, once per batch of games
+    a_t   = up_t = 1 for UP, 0 for DOWN                  a_t ~ Bernoulli(p_t), then r_t comes back
+    G~_t  = r_t if r_t != 0 else gamma * G~_{t+1}        the return restarted at every point
+    w_j   = (G~_j - mean G~) / std G~                    over the M steps of a batch of games
+    g     = sum_j w_j (up_j - p_j) grad_theta logit_j    = sum_j w_j grad log pi(a_j | s_j)
+    theta <- theta + RMSProp step along g                ascent, once per batch of games
+
+(The emulator's numbers for UP and DOWN, 2 and 3, appear only in `env.step`.) g is not an
+unbiased estimate of grad J: the restart drops each action's effect on later points, the
+weights are divided by std G~, and there is no 1/N (chapter 5 says what each does).
 
 `play_episode` plays one game and keeps (x_t, up_t, r_t) for every step, `policy_gradient`
-turns a batch of games into g_hat, and `train` repeats the two and steps RMSProp. The
+turns a batch of games into g, and `train` repeats the two and steps RMSProp. The
 settings are the fast trainer's (`course_lib.pong.config.TrainConfig`): lr, decay, eps, gamma,
 n_hidden, batch_episodes, and the initial weights drawn from `default_rng([seed, 0])`.
 `course_lib.pong.trainer.Trainer` computes the same update with many games at once and sparse
@@ -94,10 +99,11 @@ def play_episode(env, policy: TwoLayerPolicy, rng: np.random.Generator, *, seed=
 
 
 def policy_gradient(policy: TwoLayerPolicy, episodes, gamma: float) -> dict[str, np.ndarray]:
-    """g_hat for a batch of episodes at the policy's current weights: {"W1", "W2"}.
+    """The update direction g for a batch of episodes at the policy's current weights.
 
-    Returns restart at every point within each episode; they are standardised over the whole
-    batch (not per episode), then each step's logit gets the weight (up_t - p_t) * A_t.
+    Returns restart at every point within each episode (G~_t); they are standardised over the
+    whole batch (not per episode) into the weights w_j, then step j's logit gets the weight
+    d_j = w_j (up_j - p_j), with no 1/N. Returns {"W1", "W2"}.
 
     Example:
         >>> policy = TwoLayerPolicy(4, 3, np.random.default_rng(0), dtype=np.float32)
@@ -107,15 +113,15 @@ def policy_gradient(policy: TwoLayerPolicy, episodes, gamma: float) -> dict[str,
         >>> g["W1"].shape, g["W2"].shape, g["W1"].dtype
         ((3, 4), (3,), dtype('float32'))
     """
-    xs = np.concatenate([ep.xs for ep in episodes])  # (T, D), T = all steps of the batch
-    up = np.concatenate([ep.up for ep in episodes])  # (T,)
+    xs = np.concatenate([ep.xs for ep in episodes])  # (M, D): the batch's M steps, stacked
+    up = np.concatenate([ep.up for ep in episodes])  # (M,): a_j, 1 for UP, 0 for DOWN
     # per episode: a point in one game says nothing about the steps of another
     ret = np.concatenate(
         [discounted_returns(ep.rew, gamma, reset_at_nonzero=True) for ep in episodes]
     )
-    adv = standardize(ret).astype(np.float32)  # (T,): over the batch, about half pushed up
-    p, hs = policy.forward(xs)  # (T,), (T, H): the p_t the games were played with
-    dlogps = (up - p) * adv  # d log pi(a_t | s_t) / d logit_t, weighted by A_t
+    adv = standardize(ret).astype(np.float32)  # (M,): w_j, over the batch; about half > 0
+    p, hs = policy.forward(xs)  # (M,), (M, H): p_j at the weights the games were played with
+    dlogps = (up - p) * adv  # d_j: d log pi(a_j | s_j) / d logit_j, weighted by w_j
     return policy.backward(xs, hs, dlogps)  # {"W1": (H, D), "W2": (H,)}
 
 

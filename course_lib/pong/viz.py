@@ -104,10 +104,11 @@ def plot_points(ax, t, values, won=None, *, ms: float = 5.0):
 
 
 def plot_point_returns(rew, gamma: float, axes=None):
-    """One game's rewards r_t and its returns G_t, one sum to the end and restarted at each point.
+    """One game's rewards r_t, its returns-to-go G_t, and the returns restarted at each point.
 
-    Three Axes sharing t: r_t, one marker per point (`plot_points`); G_t without the reset;
-    G_t with the reset (`discounted_returns(..., reset_at_nonzero=True)`). Returns are drawn
+    Three Axes sharing t: r_t, one marker per point (`plot_points`); G_t, one sum to the end;
+    G~_t, restarted at every point (`discounted_returns(..., reset_at_nonzero=True)`, the
+    notation page's tilde G_t). Returns are drawn
     as filled steps (dense, so a line shows them at any resolution), with each point's step
     marked on top. Returns the three Axes.
     """
@@ -139,10 +140,11 @@ def plot_point_returns(rew, gamma: float, axes=None):
         ax.step(t, ret, where="mid", color="black", lw=0.6)
         plot_points(ax, points, ret[points], won=rew[points] > 0, ms=3.5)
         ax.axhline(0.0, color="black", lw=0.5)
-        ax.set_ylabel("$G_t$")
+        symbol = r"$\tilde G_t$" if reset else "$G_t$"
+        ax.set_ylabel(symbol)
         ax.set_ylim(-lim, lim)
         how = "restarted at every point" if reset else "one sum to the end of the game"
-        ax.set_title(f"$G_t$, $\\gamma$ = {gamma:g}, {how}", fontsize=9)
+        ax.set_title(f"{symbol}, $\\gamma$ = {gamma:g}, {how}", fontsize=9)
     axes[-1].set_xlabel("agent step $t$")
     for ax in axes:
         ax.tick_params(labelsize=7)
@@ -169,7 +171,7 @@ def initial_weights(config: dict) -> tuple[np.ndarray, np.ndarray]:
 
 
 def strongest_units(W1: np.ndarray, k: int = 8) -> np.ndarray:
-    """Indices of the k rows of W1 with the largest norm, largest first, shape (k,).
+    """Indices of the k rows of W1 with the largest Euclidean norm, largest first, shape (k,).
 
     Example:
         >>> strongest_units(np.diag([1.0, 3.0, 2.0]), k=2)
@@ -180,7 +182,11 @@ def strongest_units(W1: np.ndarray, k: int = 8) -> np.ndarray:
 
 
 def plot_weight_maps(W1: np.ndarray, units, W2=None, axes=None, ncols: int = 4):
-    """Rows of W1 as 80 x 80 images (red positive, blue negative); returns the axes."""
+    """Rows of W1 as 80 x 80 images (red positive, blue negative); returns the axes.
+
+    Each title gives the unit m, the norm |W1[m]| of its row (what `strongest_units` ranks
+    by) and, if W2 is given, W2[m].
+    """
     import matplotlib.pyplot as plt
 
     units = list(units)
@@ -192,9 +198,9 @@ def plot_weight_maps(W1: np.ndarray, units, W2=None, axes=None, ncols: int = 4):
         w = W1[unit].reshape(80, 80)
         v = float(np.abs(w).max()) or 1.0
         ax.imshow(w, cmap="RdBu_r", vmin=-v, vmax=v, interpolation="nearest")
-        title = f"unit {unit}"
+        title = f"unit {unit}, |W1[m]| = {np.linalg.norm(W1[unit]):.2f}"
         if W2 is not None:
-            title += f", W2 = {W2[unit]:+.2f}"
+            title += f"\nW2[m] = {W2[unit]:+.2f}"
         ax.set_title(title, fontsize=9)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -225,8 +231,10 @@ def short_batches(log: dict, config: dict, updates: int) -> set:
     the end of each segment, on the games left over: once `checkpoint_steps` agent steps have
     passed, the n_envs games under way are played to their end (n_envs more games in the log,
     plus those that ended in the step that crossed the line) and a last update takes what is
-    waiting, before the checkpoint. The same happens when training is stopped. The log records
-    the update count after each game, so an update at a segment's end shows one game late.
+    waiting, before the checkpoint. A stop (`Trainer.request_stop`, Ctrl-C) does not wait: it
+    drops the games under way, unlogged, and makes the last update on the finished games
+    waiting; this reading expects it only at the log's end. The log records the update count
+    after each game, so an update at a segment's end shows one game late.
 
     This reads the log with that rule: it tries every place where a segment can have ended
     and keeps the readings that reproduce the log's `updates` column and the checkpoint's
