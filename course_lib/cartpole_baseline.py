@@ -213,6 +213,25 @@ def explained_variance(ret: np.ndarray, v: np.ndarray) -> float:
     return 1.0 - float(np.mean((ret - v) ** 2) / max(float(ret.var()), 1e-12))
 
 
+def fall_return_moments(ep_len, gamma: float) -> tuple[float, float, float]:
+    """The mean, standard deviation and mean square of G_t over all steps of a batch whose
+    episodes all ended in a fall, from their lengths alone (every reward is 1, no bootstrap).
+
+    An episode of length T has G_t = (1 - gamma^(T - t)) / (1 - gamma) (T - t when gamma = 1).
+    With V = 0 the fraction `explained_variance` is -mean^2 / std^2.
+
+    Example:
+        >>> [round(x, 4) for x in fall_return_moments([1, 2], gamma=0.5)]   # G = 1; 1.5, 1
+        [1.1667, 0.2357, 1.4167]
+    """
+    lens = np.asarray(ep_len)
+    if lens.ndim != 1 or lens.size == 0 or np.any(lens < 1):
+        raise ValueError("ep_len must be a non-empty 1-d array of lengths >= 1")
+    to_go = np.concatenate([np.arange(int(n), 0, -1) for n in lens]).astype(np.float64)
+    ret = to_go if gamma >= 1 else (1.0 - gamma**to_go) / (1.0 - gamma)
+    return float(ret.mean()), float(ret.std()), float(np.mean(ret**2))
+
+
 @dataclass
 class BaselineResult:
     """What `train` returns.

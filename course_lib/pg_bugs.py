@@ -11,9 +11,12 @@ and `reference_loss` (advantage = target - V(s_t), V detached). Each bug replace
 
     "no_detach"       the advantage keeps V's graph: the policy loss also trains V
     "wrong_sign"      the policy loss without its minus: gradient DEscent on J
-    "history_norm"    G_t standardised with the mean and std of every return seen so far
+    "history_norm"    G_t standardised with the mean and std of every return seen so far (a
+                      stale baseline and scale, not a bias)
     "reset_at_point"  Pong's return, restarted at every non-zero reward: in CartPole every reward
-    "g0"              every step weighted by G_0 (the whole return) instead of G_t
+    "g0"              every step weighted by G_0 (the whole return) instead of G_t: unbiased for
+                      the gradient of the discounted J, a different target from the one the
+                      G_t trainer (gamma^t dropped) follows, and noisier
 
 `train` records what a symptom would show: the returns, V's error and V's mean.
 """

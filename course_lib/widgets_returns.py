@@ -87,7 +87,9 @@ def rtg_view(
         gamma: the discount factor, in [0, 1].
         standardize: shift and scale the weights to mean 0 and standard deviation 1.
         reset_at_nonzero: restart G at every non-zero reward (a point in Pong).
-        baseline: None; "mean" for b = the mean of G; a number; or an array b_t of shape (T,).
+        baseline: None; "mean" for b = the mean of this episode's G (a stand-in to show a
+            baseline's size: it depends on the episode's own actions, so in an estimator
+            it would not be a valid baseline); a number; or an array b_t of shape (T,).
 
     Example:
         >>> v = rtg_view([0.0, 0.0, 1.0], gamma=0.5)

@@ -13,6 +13,7 @@ from course_lib.cartpole_baseline import (
     bootstrapped_returns,
     cut_states,
     explained_variance,
+    fall_return_moments,
     load_arms,
     run_arms,
     save_arms,
@@ -22,6 +23,7 @@ from course_lib.cartpole_baseline import (
 from course_lib.cartpole_config import CartPoleConfig
 from course_lib.cartpole_rollout import MAX_LEN, collect_episodes, make_cartpole
 from course_lib.cartpole_torch import train as train_ch4
+from course_lib.pg_weights import returns_to_go
 
 torch.set_num_threads(1)
 SMALL = {"n_episodes": 64, "n_envs": 16, "progress": False}
@@ -93,6 +95,21 @@ def test_value_scale_and_explained_variance():
     assert explained_variance(ret, ret) == 1.0
     assert np.isclose(explained_variance(ret, np.full(3, ret.mean())), 0.0)
     assert explained_variance(ret, np.zeros(3)) < 0  # worse than the mean
+
+
+def test_fall_return_moments_match_the_trainers_returns():
+    env = make_cartpole(8, 0)
+    rng = np.random.default_rng(0)
+    batch = collect_episodes(env, lambda obs: (rng.random(obs.shape[0]) < 0.5).astype(int))
+    assert np.all(batch.ep_len < MAX_LEN)  # random actions: every episode falls
+    ret = returns_to_go(batch.rew, batch.mask, 0.99)[batch.mask]
+    mean, std, msq = fall_return_moments(batch.ep_len, 0.99)
+    assert np.isclose(mean, ret.mean()) and np.isclose(std, ret.std())
+    assert np.isclose(msq, np.mean(ret**2))
+    assert np.isclose(explained_variance(ret, np.zeros_like(ret)), -(mean**2) / std**2)
+    assert fall_return_moments([3], 1.0)[0] == 2.0  # G = 3, 2, 1 undiscounted
+    with pytest.raises(ValueError):
+        fall_return_moments([0, 2], 0.99)
 
 
 def test_v_starts_at_zero_so_the_first_batch_is_plain_reinforce():
