@@ -356,7 +356,8 @@ def play_clip(W1, W2, *, seed: int = 0, max_steps: int = 600, until: str = "poin
     """Play ALE/Pong-v5 from a reset, sampling actions as in training, and keep the frames.
 
     Stops after the first point (until="point"), after the first point *we* win
-    (until="our_point"), at the end of the game, or after max_steps agent steps.
+    (until="our_point"), at the end of the game (until="game", or whichever comes first), or
+    after max_steps agent steps.
 
     Returns (frames, rewards): the n + 1 RGB frames seen, shape (n + 1, 210, 160, 3), and the
     rewards of the n steps taken, shape (n,).
@@ -364,8 +365,8 @@ def play_clip(W1, W2, *, seed: int = 0, max_steps: int = 600, until: str = "poin
     from course_lib.pong.envs import make_env
     from course_lib.pong.play import Player
 
-    if until not in ("point", "our_point"):
-        raise ValueError(f'until must be "point" or "our_point", got {until!r}')
+    if until not in ("point", "our_point", "game"):
+        raise ValueError(f'until must be "point", "our_point" or "game", got {until!r}')
     env = make_env()
     player = Player(W1, W2, sample=True, rng=np.random.default_rng(seed))
     try:
@@ -375,7 +376,7 @@ def play_clip(W1, W2, *, seed: int = 0, max_steps: int = 600, until: str = "poin
             obs, rew, term, trunc, _ = env.step(player.act(obs))
             frames.append(obs)
             rewards.append(rew)
-            if term or trunc or rew > 0 or (rew != 0 and until == "point"):
+            if term or trunc or (until != "game" and (rew > 0 or (rew != 0 and until == "point"))):
                 break
     finally:
         env.close()
