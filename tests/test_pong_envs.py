@@ -7,13 +7,8 @@ import pytest
 
 from course_lib.pong import sparse
 from course_lib.pong.envs import DOWN, UP, env_seeds, make_env, make_vector_env
-from course_lib.pong.prepro import (
-    IS_FOREGROUND_GRAY,
-    downsample_gray,
-    foreground_gray,
-    prepro,
-    prepro_batch,
-)
+from course_lib.pong.gray import IS_FOREGROUND_GRAY, downsample_gray, foreground_gray
+from course_lib.pong.prepro import prepro, prepro_batch
 
 
 def palette(frames):

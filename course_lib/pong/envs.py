@@ -44,7 +44,7 @@ def make_vector_env(
 
     `step` returns observations of shape (n_envs, 1, 210, 160, 3) uint8, or with grayscale
     (n_envs, 1, 210, 160): one grey byte per pixel, a third of the bytes to copy and read (the
-    trainer's choice; `prepro.downsample_gray` and `prepro.IS_FOREGROUND_GRAY` give prepro's
+    trainer's choice; `gray.downsample_gray` and `gray.IS_FOREGROUND_GRAY` give prepro's
     output). A game that ends is reset in the same step ("SameStep"): the observation returned
     with terminated or truncated True is already the first frame of the next game.
 

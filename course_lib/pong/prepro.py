@@ -17,11 +17,6 @@ import numpy as np
 FRAME_SHAPE = (210, 160, 3)
 N_PIXELS = 80 * 80  # D, the length of one preprocessed frame
 BACKGROUND = (144, 109)  # red-channel values of the two background colours
-# ale-py's grey levels of the same two colours, RGB (144, 72, 17) and (109, 118, 43)
-BACKGROUND_GRAY = (87, 107)
-# The same rule as a table, foreground or not for each of the 256 grey levels.
-IS_FOREGROUND_GRAY = np.ones(256, dtype=bool)
-IS_FOREGROUND_GRAY[list(BACKGROUND_GRAY)] = False
 
 
 def _check_frames(name: str, frames, batched: bool) -> np.ndarray:
@@ -38,7 +33,7 @@ def _check_frames(name: str, frames, batched: bool) -> np.ndarray:
 def _foreground(values: np.ndarray, background=BACKGROUND) -> np.ndarray:
     """True where (cropped, downsampled) pixel values are neither background colour's.
 
-    `values` are red levels with `BACKGROUND`, or grey levels with `BACKGROUND_GRAY`.
+    `values` are red levels with `BACKGROUND` (or grey levels with `gray.BACKGROUND_GRAY`).
     """
     # One contiguous copy first: comparing a strided view twice costs more than copying it.
     values = np.ascontiguousarray(values)
@@ -69,38 +64,3 @@ def foreground_batch(frames: np.ndarray) -> np.ndarray:
     """As `prepro_batch`, but bool (n_envs, 6400): no float copy."""
     frames = _check_frames("frames", frames, batched=True)
     return _foreground(frames[:, 35:195:2, ::2, 0]).reshape(len(frames), N_PIXELS)
-
-
-def downsample_gray(frames: np.ndarray) -> np.ndarray:
-    """The grey levels of prepro's 6,400 pixels: grayscale screens cropped, every 2nd pixel kept.
-
-    Args:
-        frames: (n_envs, 210, 160) uint8, ale-py's grayscale rendering of Pong's screens.
-
-    Returns:
-        (n_envs, 6400) uint8. `IS_FOREGROUND_GRAY[levels]` is prepro's output as booleans; the
-        trainer keeps the levels, compares them from one frame to the next and applies the rule
-        only to the pixels whose level changed (`sparse.level_diff_triples`).
-    """
-    if not isinstance(frames, np.ndarray) or frames.dtype != np.uint8:
-        raise TypeError("frames must be a uint8 NumPy array of grayscale screens")
-    if frames.ndim != 3 or frames.shape[1:] != FRAME_SHAPE[:2]:
-        raise ValueError(f"frames must have shape (n_envs, 210, 160), got {frames.shape}")
-    if frames.strides[2] != 1:
-        frames = np.ascontiguousarray(frames)
-    # Every 2nd pixel of a row without a strided copy: read each pair of neighbouring pixels
-    # as one little-endian 16-bit number; its low byte is the first (kept) pixel.
-    pairs = frames[:, 35:195:2].view("<u2")  # (n, 80, 80)
-    kept = pairs.astype(np.uint8)  # the low bytes: twice as fast as a strided copy
-    return kept.reshape(len(frames), N_PIXELS)
-
-
-def foreground_gray(frames: np.ndarray) -> np.ndarray:
-    """`foreground_batch` for the emulator's grayscale frames, shape (n_envs, 210, 160) uint8.
-
-    Returns (n_envs, 6400) bool, equal to prepro of the RGB frames (tests/test_pong_envs.py
-    checks this on thousands of real frames). The rule is the same, on one byte per pixel
-    instead of three: the two background colours are the only ones of Pong's screen whose
-    grey level is 87 or 107, as they are the only ones whose red level is 144 or 109.
-    """
-    return _foreground(downsample_gray(frames), BACKGROUND_GRAY)

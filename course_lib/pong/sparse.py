@@ -63,9 +63,9 @@ def level_diff_triples(cur: np.ndarray, prev: np.ndarray, is_foreground: np.ndar
     """`diff_triples(is_foreground[cur], is_foreground[prev])`, from pixel levels.
 
     Args:
-        cur, prev: (n, D) uint8 pixel levels, e.g. `prepro.downsample_gray` of two frames.
+        cur, prev: (n, D) uint8 pixel levels, e.g. `gray.downsample_gray` of two frames.
         is_foreground: (256,) bool, the preprocessing rule for each level
-            (`prepro.IS_FOREGROUND_GRAY`).
+            (`gray.IS_FOREGROUND_GRAY`).
 
     A pixel of x can only be non-zero where its level changed. So one comparison of the
     levels finds the few hundred candidates, and the rule is looked up for those alone,

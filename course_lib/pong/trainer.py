@@ -10,7 +10,7 @@ One loop, read top to bottom in `_segment`:
     g_hat = sum_t G_t * grad log pi(act_t | x_t)      sparse backward pass, learner thread
     theta <- RMSProp ascent step                       apply_delay rounds later
 
-The frames come from the emulator in grayscale; `prepro.downsample_gray` and
+The frames come from the emulator in grayscale; `gray.downsample_gray` and
 `sparse.level_diff_triples` turn two of them into x_t's triples (tested equal to `prepro`).
 The games are split into groups, each its own vector env, stepped in turn: while one group's
 games are emulated by ale-py's C++ threads, this thread picks the other group's actions, and
@@ -37,9 +37,10 @@ from course_lib.pong import sparse
 from course_lib.pong.checkpoint import load_checkpoint, save_checkpoint
 from course_lib.pong.config import RESUMABLE_CHANGES, TrainConfig
 from course_lib.pong.envs import DOWN, UP, env_seeds, make_vector_env
+from course_lib.pong.gray import IS_FOREGROUND_GRAY, downsample_gray
 from course_lib.pong.history import GroupHistory
 from course_lib.pong.learner import DeferredRMSProp
-from course_lib.pong.prepro import IS_FOREGROUND_GRAY, N_PIXELS, downsample_gray
+from course_lib.pong.prepro import N_PIXELS
 from course_lib.returns import discounted_returns, standardize
 
 LOG_FIELDS = (
