@@ -116,7 +116,7 @@ def reinforce_loop(probs, alpha: float, u_act, u_rew, *, baseline: float = 0.0, 
     probs = probs.tolist()
 
     pis, acts, rews = [], [], []
-    for n in range(len(u_act)):  # pull n + 1, made with the logits theta_n
+    for n in range(len(u_act)):  # pull n + 1, made with the logits theta^(n)
         # The policy: a softmax over the logits (minus their max, so exp cannot overflow).
         m = max(theta)
         e = [math.exp(x - m) for x in theta]

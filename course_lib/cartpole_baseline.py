@@ -2,25 +2,29 @@
 
 Chapter 4's PyTorch trainer (`cartpole_torch`) with three additions, each one line of the loss:
 
-    adv  = G_t - V_phi(s_t)      V_phi from its own network, computed without a graph (detached)
+    adv  = G^_t - V_phi(s_t)     V_phi from its own network, computed without a graph (detached)
     loss = -(1/N) sum adv_t log pi(a_t | s_t)  -  c_H (1/N) sum H(pi(. | s_t))
-    V_phi is then fitted to G_t by its own loss, mean (V_phi(s_t) - G_t)^2, with its own optimiser
+    V_phi is then fitted to G^_t by its own loss, mean (V_phi(s_t) - G^_t)^2, with its own optimiser
+
+(G^_t is the bootstrapped return-to-go of the notation page, described below; it is G_t in an
+episode that ended in a fall.)
 
 (c_H, the weight of the entropy bonus, is `ent_coef` in the code.)
 
 The policy network, its initial weights, the optimiser and the random numbers that pick the
 actions are chapter 4's, so with baseline=False and ent_coef=0 this trainer takes the same
 steps as `cartpole_torch.train` (checked in the tests), and a run with the baseline differs
-from one without only by V.
+from one without only by V (and, through V, by the bootstrapped targets of cut episodes).
 
 Two details make V a fair baseline:
 
     the time limit   CartPole-v1 cuts an episode at 500 steps. The cut is not a terminal
                      state, so G_t of a cut episode adds gamma^(T - t) V_phi(s_T), the value of the
-                     state where it was cut (bootstrap=True). Without that, the same state
-                     has a smaller return the nearer it is to the cut, which V cannot know.
+                     state where it was cut (bootstrap=True): that is G^_t. Without that, the
+                     same state has a smaller return the nearer it is to the cut, which V
+                     cannot know.
     the scales       V reads the observation divided by OBS_SCALE (the pole angle is ~0.2, the
-                     velocities ~1) and predicts G_t / value_scale(gamma), a number in [0, 1).
+                     velocities ~1) and predicts its target / value_scale(gamma), about [0, 1).
 
 The advantages use V as it was before this batch: fitting V to the batch first would make the
 baseline depend on the very actions it is subtracted from.
@@ -242,13 +246,15 @@ class BaselineResult:
             solved (100 fresh episodes of it averaged >= 475 steps), or None.
         eval_len: the mean length of those 100 fresh episodes after each update, shape (U,).
         entropy: the mean entropy of pi(. | s_t) over the steps of each batch, shape (U,).
-        value_ev: the fraction of the variance of G_t that V explained on each batch before
+        value_ev: the fraction of the variance of the targets (G^_t with a baseline, G_t
+            without; the same where no episode was cut) that V explained on each batch before
             it was fitted to it, `explained_variance`, shape (U,) (NaN without a baseline).
             This V is the baseline the batch's advantages used.
         value_ev_fit: the same after V was fitted to the batch, shape (U,) (NaN without one):
             how well V can fit the returns it was trained on.
-        ret_std: the standard deviation of G_t over each batch's steps, shape (U,): how much
-            there is for V to explain.
+        ret_std: the standard deviation of the targets over each batch's steps, shape (U,):
+            of the bootstrapped G^_t with a baseline (nearly constant once every episode is
+            cut), of G_t without one. How much there is for V to explain.
         n_cut: the episodes of each batch that the 500-step limit cut, shape (U,).
         seconds: wall-clock seconds of the run, judging left out.
         policy, value: the trained networks (value is None without a baseline).

@@ -2,9 +2,9 @@
 
 This is Sutton & Barto's setting for their Figures 13.1 and 13.2 (Sutton & Barto, 2018):
 
-    features      x(s, right) = [1, 0],  x(s, left) = [0, 1]  for every s (the states look alike)
+    features      psi(s, right) = [1, 0],  psi(s, left) = [0, 1]  in every cell (aliased)
     policy        pi(right) = p = exp(theta[0]) / (exp(theta[0]) + exp(theta[1]))
-    score         grad log pi(a) = x(a) - [p, 1 - p]
+    score         grad log pi(a) = psi(s, a) - [p, 1 - p]
     baseline      V_phi(s) = phi, one number (a constant feature: the states look alike)
 
 and, for every episode, their boxed algorithm: after the episode, for t = 0 ... T-1 in order,

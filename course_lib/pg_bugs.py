@@ -13,7 +13,9 @@ and `reference_loss` (advantage = target - V(s_t), V detached). Each bug replace
     "wrong_sign"      the policy loss without its minus: gradient DEscent on J
     "history_norm"    G_t standardised with the mean and std of every return seen so far (a
                       stale baseline and scale, not a bias)
-    "reset_at_point"  Pong's return, restarted at every non-zero reward: in CartPole every reward
+    "reset_at_point"  chapter 5's return for Pong (a heuristic), restarted at every non-zero
+                      reward: in CartPole every reward is 1, so every target is the same
+                      constant, a baseline with nothing left, which says nothing about the actions
     "g0"              every step weighted by G_0 (the whole return) instead of G_t: unbiased for
                       the gradient of the discounted J, a different target from the one the
                       G_t trainer (gamma^t dropped) follows, and noisier

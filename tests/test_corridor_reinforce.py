@@ -101,7 +101,7 @@ def test_expected_update_is_the_gradient_of_v():
         r = reinforce_runs(
             alpha, 40_000, 1, theta0=(h / 2, -h / 2), phi0=phi0, update="episode", seed=9
         )
-        step = (r.theta[:, 0] - h / 2) / alpha  # d theta_0; theta_1 moves by the opposite
+        step = (r.theta[:, 0] - h / 2) / alpha  # d theta[0]; theta[1] moves by the opposite
         se = step.std() / np.sqrt(step.size)
         # v depends on theta through h = theta0 - theta1; d v / d theta0 = dv_dh
         assert abs(step.mean() - dv_dh) < 4 * se
