@@ -31,7 +31,7 @@ def episodes():
     """Four real games of 300, 300, 300 and 200 agent steps, several points each."""
     policy, rng = reference.initial_policy(SEED), np.random.default_rng([SEED, 1])
     games = []
-    for max_frames, seed in [(1200, 0), (1200, None), (1200, None), (800, 5)]:
+    for max_frames, seed in [(1200, 0), (1200, 1), (1200, 2), (800, 5)]:  # seeded: same games
         env = make_env(max_num_frames_per_episode=max_frames)
         try:
             games.append(reference.play_episode(env, policy, rng, seed=seed))

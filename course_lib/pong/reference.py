@@ -4,15 +4,16 @@ The maths, with T the steps of one game, M the steps of a whole batch of games (
 j), D = 6,400 inputs (pixels) and H = 200 hidden units:
 
     x_t   = prepro(s_t) - prepro(s_{t-1}),  x_0 = 0      difference frame, (D,) in {-1, 0, 1}
-    h_t   = relu(W1 x_t),  p_t = sigmoid(W2 . h_t)       p_t = pi(UP | s_t); W1 (H, D), W2 (H,)
+    h_t   = relu(W1 x_t),  p_t = sigmoid(W2 . h_t)       p_t = pi(UP | x_t); W1 (H, D), W2 (H,)
     a_t   = up_t = 1 for UP, 0 for DOWN                  a_t ~ Bernoulli(p_t), then r_t comes back
     G~_t  = r_t if r_t != 0 else gamma * G~_{t+1}        the return restarted at every point
     w_j   = (G~_j - mean G~) / std G~                    over the M steps of a batch of games
-    g     = sum_j w_j (up_j - p_j) grad_theta logit_j    = sum_j w_j grad log pi(a_j | s_j)
+    g     = sum_j w_j (up_j - p_j) grad_theta logit_j    = sum_j w_j grad log pi(a_j | x_j)
     theta <- theta + RMSProp step along g                ascent, once per batch of games
 
 (The emulator's numbers for UP and DOWN, 2 and 3, appear only in `env.step`.) g is not an
-unbiased estimate of grad J: the restart drops each action's effect on later points, the
+unbiased estimate of grad J: it drops the gamma^t with which grad J weights step t (as
+chapter 4's trainers do), the restart drops each action's effect on later points, the
 weights are divided by std G~, and there is no 1/N (chapter 5 says what each does).
 
 `play_episode` plays one game and keeps (x_t, up_t, r_t) for every step, `policy_gradient`

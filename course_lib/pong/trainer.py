@@ -6,8 +6,8 @@ One loop, read top to bottom in `_segment`:
     p_t = P(UP | x_t) for all games at once            one batched forward pass
     act_t ~ Bernoulli(p_t): UP (2) or DOWN (3)         one uniform number per game
     ... a game ends -> its episode joins the batch; batch_episodes episodes -> one update:
-    G_t   = discounted_returns(rew, gamma, reset_at_nonzero=True), standardised per batch
-    g_hat = sum_t G_t * grad log pi(act_t | x_t)      sparse backward pass, learner thread
+    w_j   = discounted_returns(rew, gamma, reset_at_nonzero=True), standardised per batch
+    g     = sum_j w_j grad log pi(a_j | x_j)          sparse backward pass, learner thread
     theta <- RMSProp ascent step                       apply_delay rounds later
 
 The frames come from the emulator in grayscale; `gray.downsample_gray` and
@@ -232,7 +232,11 @@ class Trainer:
             self._rounds_to_apply = self.config.apply_delay
 
     def _gradient_of(self, batch: list[dict]) -> dict:
-        """The policy-gradient estimate g_hat for a batch of episodes, at the current weights."""
+        """The update direction for a batch of episodes, at the current weights (chapter 5).
+
+        sum_j w_j grad log pi(a_j | x_j) over the batch's M stacked steps j, with w_j the
+        returns restarted at every point and standardised: not an unbiased g_hat of grad J.
+        """
         lengths = [ep["rew"].size for ep in batch]
         offsets = np.cumsum([0] + lengths[:-1])
         rows = np.concatenate(
@@ -243,17 +247,17 @@ class Trainer:
         )
         pix = np.concatenate([ep["pix"] for ep in batch])
         val = np.concatenate([ep["val"] for ep in batch])
-        up = np.concatenate([ep["up"] for ep in batch])  # (T,)
+        up = np.concatenate([ep["up"] for ep in batch])  # (M,): the batch's M steps
         ret = np.concatenate(
             [
                 discounted_returns(ep["rew"], self.config.gamma, reset_at_nonzero=True)
                 for ep in batch
             ]
         )
-        adv = standardize(ret).astype(np.float32)  # (T,)
+        adv = standardize(ret).astype(np.float32)  # (M,): the weights w_j
         W1, W2 = self.policy.W1, self.policy.W2
-        p, h = sparse.forward(W1, W2, rows, pix, val, up.size)  # (T,), (T, H)
-        dlogps = (up - p) * adv  # d log pi(act_t) / d logit_t, weighted by the return
+        p, h = sparse.forward(W1, W2, rows, pix, val, up.size)  # (M,), (M, H)
+        dlogps = (up - p) * adv  # d log pi(a_j) / d logit_j, times the weight w_j
         return sparse.backward(W2, h, dlogps, rows, pix, val, N_PIXELS)
 
     def _stepped(self, batch: list[dict]) -> tuple[dict, dict]:

@@ -106,7 +106,8 @@ def plot_points(ax, t, values, won=None, *, ms: float = 5.0):
 def plot_point_returns(rew, gamma: float, axes=None):
     """One game's rewards r_t, its returns-to-go G_t, and the returns restarted at each point.
 
-    Three Axes sharing t: r_t, one marker per point (`plot_points`); G_t, one sum to the end;
+    Three Axes sharing t: r_t, one marker per point (`plot_points`); G_t, one sum to the last
+    step of `rew` (the end of the game only if `rew` holds a whole game);
     G~_t, restarted at every point (`discounted_returns(..., reset_at_nonzero=True)`, the
     notation page's tilde G_t). Returns are drawn
     as filled steps (dense, so a line shows them at any resolution), with each point's step
@@ -143,7 +144,7 @@ def plot_point_returns(rew, gamma: float, axes=None):
         symbol = r"$\tilde G_t$" if reset else "$G_t$"
         ax.set_ylabel(symbol)
         ax.set_ylim(-lim, lim)
-        how = "restarted at every point" if reset else "one sum to the end of the game"
+        how = "restarted at every point" if reset else "one sum to the last step shown"
         ax.set_title(f"{symbol}, $\\gamma$ = {gamma:g}, {how}", fontsize=9)
     axes[-1].set_xlabel("agent step $t$")
     for ax in axes:
