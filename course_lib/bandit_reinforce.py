@@ -118,10 +118,10 @@ def reinforce_loop(probs, alpha: float, u_act, u_rew, *, baseline: float = 0.0, 
     pis, acts, rews = [], [], []
     for n in range(len(u_act)):  # pull n + 1, made with the logits theta^(n)
         # The policy: a softmax over the logits (minus their max, so exp cannot overflow).
-        m = max(theta)
-        e = [math.exp(x - m) for x in theta]
-        z = sum(e)
-        pi = [v / z for v in e]
+        theta_max = max(theta)
+        e = [math.exp(theta_a - theta_max) for theta_a in theta]
+        e_sum = sum(e)
+        pi = [e_a / e_sum for e_a in e]
         # Pull an arm: the first one whose cumulative probability exceeds the uniform.
         a, cum = 0, pi[0]
         while u_act[n] >= cum and a < k - 1:
@@ -129,9 +129,9 @@ def reinforce_loop(probs, alpha: float, u_act, u_rew, *, baseline: float = 0.0, 
             cum += pi[a]
         r = 1.0 if u_rew[n] < probs[a] else 0.0
         # The REINFORCE step: theta += alpha * (r - b) * (onehot(a) - pi).
-        for i in range(k):
-            onehot = 1.0 if i == a else 0.0
-            theta[i] += alpha * (r - baseline) * (onehot - pi[i])
+        for a_prime in range(k):
+            onehot = 1.0 if a_prime == a else 0.0
+            theta[a_prime] += alpha * (r - baseline) * (onehot - pi[a_prime])
         pis.append(pi)
         acts.append(a)
         rews.append(r)
@@ -146,9 +146,9 @@ def reinforce_loop(probs, alpha: float, u_act, u_rew, *, baseline: float = 0.0, 
 def reinforce_vectorised(probs, alpha: float, u_act, u_rew, *, baseline: float = 0.0, theta0=None):
     """`n_runs` independent runs of REINFORCE at once: the loop over runs becomes an array axis.
 
-    Run i uses the uniforms in row i, so row i of the result is what `reinforce_loop` gives
-    for u_act[i] and u_rew[i]. Only the loop over pulls is left in Python, because pull n + 1
-    needs the policy that pull n produced.
+    Each run uses its own row of uniforms, so row `run` of the result is what
+    `reinforce_loop` gives for u_act[run] and u_rew[run]. Only the loop over pulls is left in
+    Python, because pull n + 1 needs the policy that pull n produced.
 
     Args:
         probs: the arms' pay-off probabilities, shape (k,).

@@ -2,7 +2,7 @@
 
 For N sampled trajectories of T steps under a tabular softmax policy,
 
-    g_hat = (1/N) sum_i R(tau_i) sum_t grad_theta log pi_theta(a_t^i | s_t^i).
+    g_hat = (1/N) sum_i R(tau^i) sum_t grad_theta log pi_theta(a_t^i | s_t^i).
 
 Nothing in this module knows the environment: it sees the states visited, the actions
 taken and the rewards received, never a transition probability. That is the point of the
@@ -21,7 +21,7 @@ def trajectory_returns(rew, gamma: float) -> np.ndarray:
     """The return R(tau) = sum_t gamma^t r_t of each trajectory, shape (N,).
 
     Args:
-        rew: rewards, shape (N, T): row i holds r_0 ... r_{T-1} of trajectory i.
+        rew: rewards, shape (N, T): each row holds r_0 ... r_{T-1} of one trajectory.
         gamma: the discount factor, in [0, 1].
 
     Example:

@@ -69,8 +69,8 @@ def log_prob(theta, act) -> np.ndarray:
     """
     theta = check_logits(theta)
     act = check_actions(act, theta)
-    m = theta.max(axis=-1)  # (...,)
-    log_norm = m + np.log(np.exp(theta - m[..., None]).sum(axis=-1))  # (...,)
+    theta_max = theta.max(axis=-1)  # (...,)
+    log_norm = theta_max + np.log(np.exp(theta - theta_max[..., None]).sum(axis=-1))  # (...,)
     return np.take_along_axis(theta, act[..., None], axis=-1)[..., 0] - log_norm
 
 

@@ -224,7 +224,7 @@ def exact_gradient(mdp: ToyMDP, theta, *, reward_to_go: bool = False) -> np.ndar
 
 
 def exact_estimator_variance(mdp: ToyMDP, theta, *, reward_to_go: bool = False) -> float:
-    """E || g_1 - grad J ||^2 for a one-trajectory estimate g_1: its total variance, exactly.
+    """E || g^1 - grad J ||^2 for a one-trajectory estimate g^1: its total variance, exactly.
 
     The mean of N independent trajectories has total variance this / N, so its RMS error
     is sqrt(this / N).

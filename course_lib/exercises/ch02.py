@@ -152,7 +152,7 @@ def _estimate_dropping_repeats(theta, obs, act, rew, gamma) -> np.ndarray:
     theta = np.asarray(theta, dtype=float)
     obs, act, rew = np.asarray(obs), np.asarray(act), np.asarray(rew, dtype=float)
     n, horizon = rew.shape
-    R = rew @ gamma ** np.arange(horizon)  # (N,): the discounted R(tau_i)
+    R = rew @ gamma ** np.arange(horizon)  # (N,): the discounted R(tau^i)
     pi = softmax_policy.action_probs(theta)  # (n_states, n_actions)
     g = np.zeros_like(theta)
     for t in range(horizon):
