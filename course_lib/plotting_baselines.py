@@ -101,8 +101,9 @@ def plot_estimators(table: dict, exact, ax=None):
         )
     ax.scatter(np.arange(exact.size), exact, marker="_", s=600, color="k", label="exact", zorder=3)
     ax.set_xticks(np.arange(exact.size))
-    ax.set_xticklabels([f"$g_{{{k}}}$" for k in range(exact.size)])
-    ax.set_ylabel("gradient component")
+    ax.set_xticklabels([str(k) for k in range(exact.size)])
+    ax.set_xlabel(r"component of $\hat g$ (the entries of the gradient, row by row)")
+    ax.set_ylabel("value of the component")
     ax.grid(alpha=0.3)
     ax.legend(fontsize="x-small", ncol=2)
     return ax

@@ -85,7 +85,7 @@ def play_episode(env, policy: TwoLayerPolicy, rng: np.random.Generator, *, seed=
     while not done:
         cur = prepro(obs)
         x, prev = cur - prev, cur  # (6400,): the difference frame; x_0 = 0
-        p, _ = policy.forward(x)  # p_t = pi(UP | s_t)
+        p, _ = policy.forward(x)  # p_t = pi(UP | x_t)
         go_up = rng.random() < p  # a_t ~ Bernoulli(p_t)
         obs, r, terminated, truncated, _ = env.step(UP if go_up else DOWN)
         xs.append(x)
@@ -120,9 +120,9 @@ def policy_gradient(policy: TwoLayerPolicy, episodes, gamma: float) -> dict[str,
     ret = np.concatenate(
         [discounted_returns(ep.rew, gamma, reset_at_nonzero=True) for ep in episodes]
     )
-    adv = standardize(ret).astype(np.float32)  # (M,): w_j, over the batch; about half > 0
+    adv = standardize(ret).astype(np.float32)  # (M,): w_j, over the batch; mean 0, std 1
     p, hs = policy.forward(xs)  # (M,), (M, H): p_j at the weights the games were played with
-    dlogps = (up - p) * adv  # d_j: d log pi(a_j | s_j) / d logit_j, weighted by w_j
+    dlogps = (up - p) * adv  # d_j: d log pi(a_j | x_j) / d logit_j, weighted by w_j
     return policy.backward(xs, hs, dlogps)  # {"W1": (H, D), "W2": (H,)}
 
 

@@ -257,7 +257,7 @@ class Trainer:
         adv = standardize(ret).astype(np.float32)  # (M,): the weights w_j
         W1, W2 = self.policy.W1, self.policy.W2
         p, h = sparse.forward(W1, W2, rows, pix, val, up.size)  # (M,), (M, H)
-        dlogps = (up - p) * adv  # d log pi(a_j) / d logit_j, times the weight w_j
+        dlogps = (up - p) * adv  # d log pi(a_j | x_j) / d logit_j, times the weight w_j
         return sparse.backward(W2, h, dlogps, rows, pix, val, N_PIXELS)
 
     def _stepped(self, batch: list[dict]) -> tuple[dict, dict]:

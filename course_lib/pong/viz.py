@@ -67,7 +67,7 @@ def plot_stages(stages, axes=None):
 
 
 def plot_difference(prev_x: np.ndarray, cur_x: np.ndarray, axes=None):
-    """Two preprocessed frames (6400,) and their difference cur - prev: +1 red, -1 blue."""
+    """Two preprocessed frames (6400,) and their difference x_t = cur - prev: +1 red, -1 blue."""
     import matplotlib.pyplot as plt
 
     if axes is None:
@@ -75,7 +75,12 @@ def plot_difference(prev_x: np.ndarray, cur_x: np.ndarray, axes=None):
     panels = [
         ("frame t-1", prev_x, "gray_r", 0),
         ("frame t", cur_x, "gray_r", 0),
-        ("x_t = frame t - frame t-1", cur_x - prev_x, "bwr", -1),
+        (
+            "x_t = frame t - frame t-1\nred: +1 (arrived), blue: -1 (left)",
+            cur_x - prev_x,
+            "bwr",
+            -1,
+        ),
     ]
     for ax, (title, x, cmap, vmin) in zip(axes, panels, strict=True):
         ax.imshow(x.reshape(80, 80), cmap=cmap, vmin=vmin, vmax=1, interpolation="nearest")
