@@ -137,7 +137,7 @@ def plot_error_vs_n(n_grid, rms_error, *, predicted=None, ax=None):
             "-",
             color="C1",
             lw=1,
-            label="exact: $\\sqrt{\\mathrm{tr\\,Var}[g_1] / N}$",
+            label="exact: $\\sqrt{\\mathrm{tr\\,Var}[g^1] / N}$",
         )
     ax.set_xlabel("number of trajectories $N$")
     ax.set_ylabel("RMS error $\\sqrt{\\mathbb{E}\\,\\|\\hat g - \\nabla J\\|^2}$")
