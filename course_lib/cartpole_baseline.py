@@ -65,8 +65,6 @@ from course_lib.numpy_policy import TwoLayerPolicy
 from course_lib.pg_weights import returns_to_go
 
 OBS_SCALE = np.array([2.4, 3.0, 0.2095, 3.5])  # where x and the angle end an episode; speeds
-VALUE_ITERS = 100
-VALUE_BATCH = 1024
 
 
 def value_scale(gamma: float) -> float:
@@ -90,9 +88,9 @@ class BaselineConfig(CartPoleConfig):
     """The width of V's hidden layer (V has biases: it must be able to output a constant)."""
     value_lr: float = 0.01
     """Adam's step size for V."""
-    value_iters: int = VALUE_ITERS
+    value_iters: int = 100
     """Adam steps on V's loss per batch, each on a random minibatch of `value_batch` steps."""
-    value_batch: int = VALUE_BATCH
+    value_batch: int = 1024
     """The steps in one minibatch of V's fit (the whole batch when it holds fewer)."""
     bootstrap: bool = True
     """At the 500-step cut, G_t adds gamma^(T - t) V_phi(s_T) instead of ending there."""
@@ -328,9 +326,8 @@ def train(config: BaselineConfig) -> BaselineResult:
                 value_ev.append(np.nan)
                 value_ev_fit.append(np.nan)
             else:  # the baseline is data for the policy: no graph behind it
-                v_last = np.where(cut, value_of(value, last_obs, config.gamma), 0.0)
-                if not config.bootstrap:
-                    v_last = np.zeros_like(v_last)
+                bootstrap = cut & config.bootstrap  # (N,): where G^_t goes on past the cut
+                v_last = np.where(bootstrap, value_of(value, last_obs, config.gamma), 0.0)
                 ret = bootstrapped_returns(batch, config.gamma, v_last)[batch.mask]  # (M,)
                 v = value_of(value, obs, config.gamma)
                 value_ev.append(explained_variance(ret, v))

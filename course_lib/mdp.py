@@ -126,9 +126,8 @@ def policy_evaluation(P: dict, policy: np.ndarray, gamma: float = 1.0) -> np.nda
         raise ValueError(f"policy must have shape ({n_states}, {n_actions}), got {policy.shape}")
     if np.any(policy < 0) or not np.allclose(policy.sum(axis=1), 1.0):
         raise ValueError("policy rows must be probability distributions (non-negative, sum 1)")
-    P_pi = np.zeros(
-        (n_states, n_states)
-    )  # P_pi[s, s'] = sum_a pi(a|s) P(s'|s, a), the book's calP_pi
+    # P_pi[s, s'] = sum_a pi(a|s) P(s'|s, a), the book's calP_pi
+    P_pi = np.zeros((n_states, n_states))
     r_pi = np.zeros(n_states)  # expected one-step reward under pi
     terminal = np.zeros(n_states, dtype=bool)
     for s in range(n_states):

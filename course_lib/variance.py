@@ -21,10 +21,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_lib.pg_weights import returns_to_go
 from course_lib.softmax_policy import action_probs, grad_log_prob
 from course_lib.toy_mdp import ToyMDP, _check_theta_for, _check_trajectories
 
 ESTIMATORS = ("R", "G", "G - mean", "G - V", "G std")
+
+
+def _returns_to_go(rew: np.ndarray, gamma: float) -> np.ndarray:
+    """G_t = r_t + gamma G_{t+1} of every step of full-length trajectories, shape (N, T)."""
+    return returns_to_go(rew.T, np.ones(rew.T.shape, dtype=bool), gamma).T
 
 
 def time_values(mdp: ToyMDP, theta) -> np.ndarray:
@@ -73,12 +79,7 @@ def estimator_weights(mdp: ToyMDP, theta, obs, act, rew, kind: str) -> np.ndarra
         raise ValueError(f"rew must have the shape of obs {obs.shape}, got {rew.shape}")
     T = mdp.horizon
     disc = mdp.gamma ** np.arange(T)  # (T,)
-    # G_t from the back: G_t = r_t + gamma G_{t+1}.
-    ret = np.zeros_like(rew)  # (N, T)
-    running = np.zeros(rew.shape[0])
-    for t in range(T - 1, -1, -1):
-        running = rew[:, t] + mdp.gamma * running
-        ret[:, t] = running
+    ret = _returns_to_go(rew, mdp.gamma)  # (N, T)
     if kind == "R":
         return np.repeat(ret[:, :1], T, axis=1)  # R(tau) = G_0 at every step
     if kind == "G":
@@ -195,12 +196,7 @@ def per_step_expectations(mdp: ToyMDP, theta) -> tuple[np.ndarray, np.ndarray]:
     theta = _check_theta_for(mdp, theta)
     obs, act = enumerate_trajectories(mdp)  # (K, T)
     prob = trajectory_probs(mdp, theta, obs, act)  # (K,)
-    rew = rewards(mdp, obs, act)  # (K, T)
-    ret = np.zeros_like(rew)  # G_t, from the back
-    running = np.zeros(rew.shape[0])
-    for t in range(mdp.horizon - 1, -1, -1):
-        running = rew[:, t] + mdp.gamma * running
-        ret[:, t] = running
+    ret = _returns_to_go(rewards(mdp, obs, act), mdp.gamma)  # (K, T): G_t
     score = grad_log_prob(theta, obs, act)  # (K, T, S, A)
     e_g0 = np.einsum("k,k,ktsa->tsa", prob, ret[:, 0], score)
     e_gt = np.einsum("k,kt,ktsa->tsa", prob, ret, score)

@@ -29,11 +29,8 @@ from course_lib.returns import standardize as standardized
 
 DEFAULT_GAMMAS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
 FIGSIZE, DPI = (6.4, 3.8), 100  # 640 x 380 pixels, 6-7 KB per view once quantised
-RAISE_COLOUR, LOWER_COLOUR, NEUTRAL_COLOUR = (
-    "#2ca02c",
-    "#d62728",
-    "#1f77b4",
-)  # raise / lower log pi; r, G
+# a weight that raises / lowers log pi; r and G
+RAISE_COLOUR, LOWER_COLOUR, NEUTRAL_COLOUR = "#2ca02c", "#d62728", "#1f77b4"
 
 
 @dataclass(frozen=True)

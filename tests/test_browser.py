@@ -236,10 +236,15 @@ def test_derivation_stepper_steps_on_keys_clicks_and_play(browser, site, book_bu
         visit.close()
 
 
+def visible_picture(page, widget: str, prefix: str) -> str:
+    """The CSS class starting with `prefix` of the picture that the widget `widget` shows."""
+    classes = page.get_attribute(f".{widget} img", "class")
+    return next(c for c in classes.split() if c.startswith(prefix))
+
+
 def visible_rtg_view(page) -> str:
     """The grid position (preset-standardise-reset-gamma) of the view the page shows."""
-    classes = page.get_attribute(".rtg-visualiser img", "class")
-    return next(c for c in classes.split() if c.startswith("rtg-view-")).removeprefix("rtg-view-")
+    return visible_picture(page, "rtg-visualiser", "rtg-view-").removeprefix("rtg-view-")
 
 
 @pytest.mark.slow
@@ -302,8 +307,7 @@ def test_bandit_explorer_play_advances(browser, site, book_build):
 
 def visible_inside_step(page) -> str:
     """The step (CSS class inside-step-<t>) of the picture the inside-the-agent view shows."""
-    classes = page.get_attribute(".inside-agent img", "class")
-    return next(c for c in classes.split() if c.startswith("inside-step-"))
+    return visible_picture(page, "inside-agent", "inside-step-")
 
 
 @pytest.mark.slow

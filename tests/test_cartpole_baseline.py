@@ -113,16 +113,9 @@ def test_fall_return_moments_match_the_trainers_returns():
 
 
 def test_v_starts_at_zero_so_the_first_batch_is_plain_reinforce():
-    a = train(
-        BaselineConfig(
-            seed=3, baseline=True, weight="rtg", n_episodes=16, n_envs=16, progress=False
-        )
-    )
-    b = train(
-        BaselineConfig(
-            seed=3, baseline=False, weight="rtg", n_episodes=16, n_envs=16, progress=False
-        )
-    )
+    one_batch = {"seed": 3, "weight": "rtg", "n_episodes": 16, "n_envs": 16, "progress": False}
+    a = train(BaselineConfig(baseline=True, **one_batch))
+    b = train(BaselineConfig(baseline=False, **one_batch))
     for p, q in zip(a.policy.parameters(), b.policy.parameters(), strict=True):
         torch.testing.assert_close(p, q)
 

@@ -122,3 +122,22 @@ def test_solved_is_the_first_update_whose_fresh_episodes_pass():
     stopped = train(dataclasses.replace(config, stop_when_solved=True))
     assert stopped.ep_ret.size == result.solved_at
     assert np.array_equal(stopped.ep_ret, result.ep_ret[: result.solved_at])  # same run
+
+
+def test_judging_does_not_change_the_training_run(monkeypatch):
+    """A run takes the same actions whether its policy is judged or not."""
+    import course_lib.cartpole_numpy as cartpole_numpy
+    from course_lib.cartpole_rollout import SolvedJudge
+
+    class NoJudge(SolvedJudge):
+        def __call__(self, sample, n_trained):
+            return False
+
+    config = CartPoleConfig(seed=1, n_episodes=192, progress=False)
+    judged = train(config)
+    monkeypatch.setattr(cartpole_numpy, "SolvedJudge", NoJudge)
+    unjudged = train(config)
+    assert judged.eval_len.size == 3 and unjudged.eval_len.size == 0
+    np.testing.assert_array_equal(judged.ep_ret, unjudged.ep_ret)
+    for name in ("W1", "W2"):
+        np.testing.assert_array_equal(judged.policy.params[name], unjudged.policy.params[name])

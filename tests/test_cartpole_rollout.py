@@ -128,11 +128,18 @@ def test_judge_records_each_call_and_the_first_pass():
 
 
 def test_judge_draws_its_own_random_numbers():
-    """Judging must not change what training draws: its generator is not training's."""
+    """Judging must not change what training draws: the sampler gets the judge's generator,
+    which is not the training generator of the same seed (`default_rng(seed)`)."""
     from course_lib.cartpole_rollout import SolvedJudge
 
-    training = np.random.default_rng(0)
-    before = training.bit_generator.state
     judge = SolvedJudge(seed=0, n_episodes=3)
-    judge(lambda obs, rng: (rng.random(len(obs)) < 0.5).astype(int), 10)
-    assert training.bit_generator.state == before
+    given = []
+
+    def sample(obs, rng):
+        given.append(rng)
+        return (rng.random(len(obs)) < 0.5).astype(int)
+
+    judge(sample, 10)
+    assert given and all(rng is judge.rng for rng in given)
+    training = np.random.default_rng(0)
+    assert SolvedJudge(seed=0).rng.random(4).tolist() != training.random(4).tolist()

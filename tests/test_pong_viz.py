@@ -87,21 +87,21 @@ def test_read_log(tmp_path):
         viz.read_log(tmp_path / "empty.csv")
 
 
-def test_initial_weights_match_the_trainer():
+def test_initial_weights_match_the_trainer(tmp_path):
     from course_lib.pong.config import TrainConfig
     from course_lib.pong.trainer import Trainer
 
-    config = TrainConfig(n_hidden=3, seed=4)
+    config = TrainConfig(n_hidden=3, seed=4, n_envs=2, n_groups=2)
     W1, W2 = viz.initial_weights({"n_hidden": 3, "seed": 4})
     assert W1.shape == (3, 6400) and W2.shape == (3,)
-    trainer_like = TwoLayerPolicy(
-        6400, config.n_hidden, np.random.default_rng([4, 0]), dtype=np.float32
-    )
-    np.testing.assert_array_equal(W1, trainer_like.W1)
-    np.testing.assert_array_equal(W2, trainer_like.W2)
+    trainer = Trainer(config, tmp_path)  # the weights a real run starts from
+    try:
+        np.testing.assert_array_equal(W1, trainer.policy.W1)
+        np.testing.assert_array_equal(W2, trainer.policy.W2)
+    finally:
+        trainer.close()
     W1, W2 = viz.initial_weights({"n_hidden": 400, "seed": 0})  # the scales the docstring gives
     assert np.isclose(W1.std(), 1 / 80, rtol=0.01) and np.isclose(W2.std(), 1 / 20, rtol=0.1)
-    assert "default_rng([cfg.seed, 0])" in __import__("inspect").getsource(Trainer.__init__)
 
 
 def test_strongest_units_and_maps():

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
-from course_lib.numpy_policy import TwoLayerPolicy
+from course_lib.pong.config import TrainConfig
 from course_lib.pong.envs import PONG_V5
-from course_lib.pong.prepro import BACKGROUND, N_PIXELS, prepro
+from course_lib.pong.prepro import BACKGROUND, prepro
+from course_lib.pong.reference import initial_policy
 from course_lib.returns import discounted_returns
 
 THRESHOLDS = (-19.0, -15.0, -10.0, -5.0, 0.0)  # running rewards that mark progress
@@ -167,12 +168,10 @@ def marked_points(ax) -> np.ndarray:
 def initial_weights(config: dict) -> tuple[np.ndarray, np.ndarray]:
     """The (W1, W2) the trainer started from, redrawn from the run's config (its seed and H).
 
-    `TwoLayerPolicy` draws them as N(0, 1) / sqrt(fan-in): W1 (H, 6400) with standard
-    deviation 1/80, W2 (H,) with 1/sqrt(H).
+    `reference.initial_policy` draws them as the trainer does, N(0, 1) / sqrt(fan-in): W1
+    (H, 6400) with standard deviation 1/80, W2 (H,) with 1/sqrt(H).
     """
-    policy = TwoLayerPolicy(
-        N_PIXELS, config["n_hidden"], np.random.default_rng([config["seed"], 0]), dtype=np.float32
-    )
+    policy = initial_policy(config["seed"], TrainConfig(n_hidden=config["n_hidden"]))
     return policy.W1, policy.W2
 
 
