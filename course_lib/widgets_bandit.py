@@ -9,8 +9,11 @@ with `jslink`, which the browser carries out by itself in the rendered book:
     step size (SelectionSlider.index) -> one Stack per preset: one page per step size
     pull (SelectionSlider.index, driven by Play) -> one Stack per setting: one page per frame
 
-Each (preset, step size) page shows the mean policy over all runs as an SVG line chart, and
-below it a bar chart of the policy after the selected pull.
+Each (preset, step size) page has a legend (`legend_html`) and, for every pull the time
+control offers, the mean policy over all runs as an SVG line chart with the selected pull
+marked by a dashed vertical line (`curve_svg`), and below it a bar chart of the policy after
+that pull (`bars_html`). The widget opens on a pull where the runs have had time to spread
+(`start_pull`), not on the uniform start.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ class BanditGrid:
             gets more probability than the best one; a tie, as at the uniform start, is not
             wrong), shape (P, A, n_pulls + 1).
         frames: the pulls the time control can show, int, shape (F,), from 0 to n_pulls.
+        n_runs: how many runs each average is over.
     """
 
     probs: np.ndarray
@@ -54,6 +58,7 @@ class BanditGrid:
     pi_mean: np.ndarray
     wrong: np.ndarray
     frames: np.ndarray
+    n_runs: int
 
 
 def learning_grid(
@@ -97,27 +102,59 @@ def learning_grid(
             pi_mean[i, j] = pi.mean(axis=0)
             wrong[i, j] = prefers_wrong_arm(pi, probs).mean(axis=0)  # (n_pulls + 1,)
     frames = np.unique(np.linspace(0, n_steps, n_frames).round().astype(np.int64))
-    return BanditGrid(probs=presets, alphas=alphas, pi_mean=pi_mean, wrong=wrong, frames=frames)
+    return BanditGrid(
+        probs=presets, alphas=alphas, pi_mean=pi_mean, wrong=wrong, frames=frames, n_runs=n_runs
+    )
 
 
-def curve_svg(pi_mean, width: int = 520, height: int = 190) -> str:
+# The plotting box inside the chart's SVG: margins left, right, top and bottom, in pixels.
+MARGINS = (44, 10, 10, 30)
+MARKER_COLOUR = "#555"
+
+
+def pull_x(n: int, n_pulls: int, width: int = 520) -> float:
+    """The x coordinate, in pixels, of pull `n` in a chart of pulls 0 to `n_pulls`.
+
+    Example:
+        >>> pull_x(0, 500), pull_x(500, 500), pull_x(250, 500)
+        (44.0, 510.0, 277.0)
+    """
+    left, right, _, _ = MARGINS
+    return left + (width - left - right) * n / max(n_pulls, 1)
+
+
+def curve_svg(pi_mean, width: int = 520, height: int = 190, *, marker: int | None = None) -> str:
     """An inline SVG line chart of each arm's probability against the pull.
 
     Args:
         pi_mean: the policy after every pull, shape (n_pulls + 1, k).
         width, height: the size of the chart in pixels.
+        marker: a pull to mark with a dashed vertical line (class ``pull-marker``), and a
+            dot where it crosses each arm's line; None for no marker.
 
     Example:
         >>> curve_svg(np.full((3, 2), 0.5)).count("<polyline")
         2
+        >>> 'class="pull-marker" x1="277.0"' in curve_svg(np.full((3, 2), 0.5), marker=1)
+        True
     """
     pi_mean = as_finite_array("pi_mean", pi_mean, ndim=2)
     n, k = pi_mean.shape
-    left, right, top, bottom = 44, 10, 10, 30
+    if marker is not None and (
+        isinstance(marker, bool)
+        or not isinstance(marker, (int, np.integer))
+        or not 0 <= marker <= n - 1
+    ):
+        raise ValueError(f"marker must be a pull from 0 to {n - 1}, or None, got {marker!r}")
+    left, right, top, bottom = MARGINS
     w, h = width - left - right, height - top - bottom
-    # At most ~200 points per line keeps the page light; the curves are smooth averages.
-    idx = np.unique(np.linspace(0, n - 1, min(n, 200)).round().astype(int))
-    xs = left + w * idx / max(n - 1, 1)
+    # At most ~85 points per line keeps the page light (every view holds one chart per
+    # frame); the curves are smooth averages, and the marked pull is always one of them.
+    idx = np.linspace(0, n - 1, min(n, 85)).round().astype(int)
+    if marker is not None:
+        idx = np.append(idx, marker)
+    idx = np.unique(idx)
+    xs = np.array([pull_x(i, n - 1, width) for i in idx])
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         'style="font:11px sans-serif">'
@@ -135,6 +172,25 @@ def curve_svg(pi_mean, width: int = 520, height: int = 190) -> str:
         parts.append(
             f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{points}"/>'
         )
+    if marker is not None:
+        mx = pull_x(marker, n - 1, width)
+        parts.append(
+            f'<line class="pull-marker" x1="{mx:.1f}" x2="{mx:.1f}" y1="{top}" y2="{top + h}" '
+            f'stroke="{MARKER_COLOUR}" stroke-width="1.5" stroke-dasharray="4 3"/>'
+        )
+        for a in range(k):
+            my = top + h * (1.0 - pi_mean[marker, a])
+            colour = COLOURS[a % len(COLOURS)]
+            parts.append(
+                f'<circle class="pull-dot" cx="{mx:.1f}" cy="{my:.1f}" r="3.5" fill="{colour}" '
+                f'stroke="white"/>'
+            )
+        anchor = "end" if mx > left + w / 2 else "start"
+        shift = -4 if anchor == "end" else 4
+        parts.append(
+            f'<text x="{mx + shift:.1f}" y="{top + 10}" text-anchor="{anchor}" '
+            f'fill="{MARKER_COLOUR}">pull {int(marker)}</text>'
+        )
     parts.append(f'<text x="{left}" y="{height - 8}">0</text>')
     parts.append(f'<text x="{left + w}" y="{height - 8}" text-anchor="end">{n - 1}</text>')
     parts.append(
@@ -146,6 +202,39 @@ def curve_svg(pi_mean, width: int = 520, height: int = 190) -> str:
     )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def legend_html(probs, n_runs: int | None = None) -> str:
+    """What the chart's lines, dashed line and bars mean, for arms paying `probs` (shape (k,)).
+
+    Example:
+        >>> text = legend_html([0.2, 0.8], n_runs=200)
+        >>> "arm 1 (pays 0.8)" in text and "selected pull" in text and "200 runs" in text
+        True
+    """
+    probs = check_arm_probs(probs)
+    runs = "all runs" if n_runs is None else f"{int(n_runs)} runs"
+
+    def swatch(colour: str, dash: str = "") -> str:
+        return (
+            '<svg width="22" height="10" style="vertical-align:middle">'
+            f'<line x1="1" x2="21" y1="5" y2="5" stroke="{colour}" stroke-width="2"{dash}/></svg>'
+        )
+
+    items = [
+        f"<span>{swatch(COLOURS[a % len(COLOURS)])} arm {a} (pays {probs[a]:g})</span>"
+        for a in range(probs.size)
+    ]
+    dashed = swatch(MARKER_COLOUR, ' stroke-dasharray="4 3"')
+    items.append(f"<span>{dashed} the selected pull</span>")
+    return (
+        '<div class="bandit-legend" style="font-size:0.85em">'
+        '<div style="display:flex;flex-wrap:wrap;gap:2px 14px;align-items:center">'
+        + "".join(items)
+        + "</div>"
+        f'<div style="color:#444">Lines: each arm\'s probability π(a) after every pull, '
+        f"averaged over {runs}. Bars: the same averages after the selected pull.</div></div>"
+    )
 
 
 def bars_html(pi, probs, n: int, wrong: float) -> str:
@@ -177,18 +266,24 @@ def bars_html(pi, probs, n: int, wrong: float) -> str:
     return "".join(rows)
 
 
-def bandit_explorer(grid: BanditGrid | None = None, *, interval_ms: int = 400) -> widgets.VBox:
+def bandit_explorer(
+    grid: BanditGrid | None = None, *, start_pull: int | None = None, interval_ms: int = 400
+) -> widgets.VBox:
     """The widget: pick the arms and the step size, then play through training time.
 
     Args:
         grid: the precomputed curves; `learning_grid(PRESETS, ALPHAS)` when None.
+        start_pull: the pull the widget opens on, one of `grid.frames`; None for the frame
+            nearest a fifth of the way through, where the runs have had time to spread.
         interval_ms: how long Play dwells on each frame.
 
     Example:
         >>> grid = learning_grid([[0.1, 0.9], [0.4, 0.6]], [0.5, 2.0], n_runs=4, n_steps=10)
-        >>> box = bandit_explorer(grid)
+        >>> box = bandit_explorer(grid, start_pull=3)
         >>> len(box.children[1].children), len(box.children[1].children[0].children)
         (2, 2)
+        >>> box.children[0].children[2].children[1].value   # the pull slider's label
+        '3'
     """
     if grid is None:
         grid = learning_grid(list(PRESETS.values()), ALPHAS)
@@ -196,6 +291,15 @@ def bandit_explorer(grid: BanditGrid | None = None, *, interval_ms: int = 400) -
         raise TypeError(
             f"grid must be a BanditGrid (from learning_grid), got {type(grid).__name__}"
         )
+    frames_list = [int(n) for n in grid.frames]
+    if start_pull is None:
+        start = int(np.argmin(np.abs(grid.frames - grid.frames[-1] / 5)))
+    elif isinstance(start_pull, bool) or start_pull not in frames_list:
+        raise ValueError(
+            f"start_pull must be one of the grid's frames {frames_list}, got {start_pull!r}"
+        )
+    else:
+        start = frames_list.index(start_pull)
     labels = [" / ".join(f"{p:g}" for p in probs) for probs in grid.probs]
     arms = widgets.ToggleButtons(options=labels, index=0, description="arms pay")
     alpha = widgets.SelectionSlider(
@@ -205,24 +309,28 @@ def bandit_explorer(grid: BanditGrid | None = None, *, interval_ms: int = 400) -
     )
     n_frames = grid.frames.size
     pull = widgets.SelectionSlider(
-        options=[str(n) for n in grid.frames], index=0, description="pull"
+        options=[str(n) for n in frames_list], index=start, description="pull"
     )
-    play = widgets.Play(value=0, min=0, max=n_frames - 1, step=1, interval=interval_ms)
+    play = widgets.Play(value=start, min=0, max=n_frames - 1, step=1, interval=interval_ms)
     widgets.jslink((play, "value"), (pull, "index"))
 
     per_preset = []
     for i, probs in enumerate(grid.probs):
+        legend = widgets.HTML(legend_html(probs, grid.n_runs))
         per_alpha = []
         for j in range(grid.alphas.size):
             frames = widgets.Stack(
                 [
-                    widgets.HTML(bars_html(grid.pi_mean[i, j, n], probs, n, grid.wrong[i, j, n]))
-                    for n in grid.frames
+                    widgets.HTML(
+                        curve_svg(grid.pi_mean[i, j], marker=n)
+                        + bars_html(grid.pi_mean[i, j, n], probs, n, grid.wrong[i, j, n])
+                    )
+                    for n in frames_list
                 ],
-                selected_index=0,
+                selected_index=start,
             )
             widgets.jslink((pull, "index"), (frames, "selected_index"))
-            per_alpha.append(widgets.VBox([widgets.HTML(curve_svg(grid.pi_mean[i, j])), frames]))
+            per_alpha.append(widgets.VBox([legend, frames]))
         by_alpha = widgets.Stack(per_alpha, selected_index=alpha.index)
         widgets.jslink((alpha, "index"), (by_alpha, "selected_index"))
         per_preset.append(by_alpha)

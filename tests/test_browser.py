@@ -338,3 +338,48 @@ def test_inside_the_agent_view_scrubs_and_plays(browser, site, book_build):
         assert not visit.errors, visit.errors
     finally:
         visit.close()
+
+
+def visible_corridor_view(page) -> tuple[str, float]:
+    """(p as the shown view labels it, the value J(p) its text shows) of the corridor explorer."""
+    p = page.get_attribute(".corridor-explorer .corridor-view", "data-p")
+    text = page.locator(".corridor-explorer .corridor-value").text_content().strip()
+    return p, float(text.replace("\u2212", "-"))  # the page writes a true minus sign
+
+
+@pytest.mark.slow
+def test_corridor_explorer_slider_shows_the_exact_value(browser, site, book_build):
+    from course_lib.mdp import short_corridor_value
+
+    names = pages_with("corridor-explorer")
+    assert names, "no page shows the corridor explorer"
+    visit = PageVisit(browser, f"{site}/{names[0]}.html")
+    page = visit.page
+    try:
+        assert page.locator(".corridor-explorer .corridor-view").count() == 1  # one view shown
+        p, value = visible_corridor_view(page)
+        assert p == "0.50" and value == pytest.approx(short_corridor_value(0.5), abs=0.005)
+        # Three steps right with the keyboard: p = 0.53, and the value the library computes.
+        page.locator(".corridor-explorer .noUi-handle").first.focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function(
+            "document.querySelector('.corridor-explorer .corridor-view').dataset.p === '0.53'"
+        )
+        p, value = visible_corridor_view(page)
+        assert value == pytest.approx(short_corridor_value(0.53), abs=0.005)
+        assert value != pytest.approx(short_corridor_value(0.5), abs=0.005)
+        readout = page.locator(".corridor-explorer .widget-readout").first.text_content()
+        assert readout.strip() == "0.53"
+        # And back past the start: p = 0.45.
+        for _ in range(8):
+            page.keyboard.press("ArrowLeft")
+        page.wait_for_function(
+            "document.querySelector('.corridor-explorer .corridor-view').dataset.p === '0.45'"
+        )
+        p, value = visible_corridor_view(page)
+        assert value == pytest.approx(short_corridor_value(0.45), abs=0.005)
+        assert page.locator(".corridor-explorer .corridor-view").count() == 1
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()

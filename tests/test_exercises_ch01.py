@@ -8,6 +8,7 @@ import pytest
 
 from course_lib.exercises import Feedback
 from course_lib.exercises.ch01 import (
+    BEST_EPSILON,
     BEST_P_GAMMA,
     HAND_GAMMA,
     HAND_REWARDS,
@@ -15,13 +16,23 @@ from course_lib.exercises.ch01 import (
     TRAJ_ACT,
     TRAJ_OBS,
     TRAJ_P_RIGHT,
+    check_best_epsilon,
     check_best_p_discounted,
     check_returns_by_hand,
     check_returns_to_go,
     check_slippery_entry,
     check_trajectory_probability,
 )
-from course_lib.mdp import OPTIMAL_P_RIGHT, ShortCorridor, policy_evaluation
+from course_lib.mdp import (
+    LEFT,
+    OPTIMAL_P_RIGHT,
+    OPTIMAL_VALUE,
+    RIGHT,
+    ShortCorridor,
+    epsilon_greedy_p_right,
+    policy_evaluation,
+    short_corridor_value,
+)
 from course_lib.returns import discounted_returns
 
 ALL_CHECKERS = [
@@ -30,6 +41,7 @@ ALL_CHECKERS = [
     check_trajectory_probability,
     check_slippery_entry,
     check_best_p_discounted,
+    check_best_epsilon,
 ]
 
 
@@ -275,3 +287,49 @@ def test_best_p_discounted_accepts_the_grid_maximum():
 )
 def test_best_p_discounted_explains_mistakes(answer, fragment):
     _assert_not_yet(check_best_p_discounted(answer), fragment)
+
+
+# --- best epsilon for epsilon-greedy RIGHT ------------------------------------------------------
+
+
+def _epsilon_greedy_right_value(epsilon):
+    """J of the epsilon-greedy RIGHT policy, from the Bellman equations (not the closed form)."""
+    p = 1.0 - epsilon / 2.0  # greedy RIGHT, or a random action that is RIGHT half the time
+    return policy_evaluation(ShortCorridor().P, np.tile([1.0 - p, p], (4, 1)))[0]
+
+
+def test_best_epsilon_accepts_the_grid_maximum():
+    grid = np.linspace(0.001, 0.999, 9981)  # steps of 1e-4
+    best = grid[np.argmax([_epsilon_greedy_right_value(eps) for eps in grid])]
+    assert abs(best - BEST_EPSILON) < 1e-4
+    assert np.isclose(BEST_EPSILON, 2 * np.sqrt(2) - 2)
+    assert np.isclose(short_corridor_value(epsilon_greedy_p_right(best, RIGHT)), OPTIMAL_VALUE)
+    assert check_best_epsilon(best)
+    assert check_best_epsilon(round(float(best), 3))
+    assert check_best_epsilon(np.float64(0.828))
+
+
+def test_epsilon_greedy_left_never_reaches_the_best_value():
+    # p = epsilon / 2 < 1/2 < p*: more exploration always helps the LEFT policy.
+    eps = np.linspace(0.01, 0.99, 99)
+    values = [short_corridor_value(epsilon_greedy_p_right(e, LEFT)) for e in eps]
+    assert np.all(np.diff(values) > 0) and max(values) < OPTIMAL_VALUE
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        (OPTIMAL_P_RIGHT, "that is p*"),
+        (1.0 - OPTIMAL_P_RIGHT, "1 - epsilon/2, not 1 - epsilon"),
+        (0.82, "close"),
+        (0.835, "close"),
+        (0.1, "larger epsilon"),
+        (0.95, "smaller epsilon"),
+        (0.0, "strictly between 0 and 1"),
+        (1.0, "strictly between 0 and 1"),
+        (1.5, "strictly between 0 and 1"),
+        (OPTIMAL_VALUE, "not the epsilon"),
+    ],
+)
+def test_best_epsilon_explains_mistakes(answer, fragment):
+    _assert_not_yet(check_best_epsilon(answer), fragment)

@@ -167,3 +167,36 @@ def call_learner(fn, *args, what: str = "your function"):
 
 def close(a, b, rtol: float = 1e-6, atol: float = 1e-9) -> bool:
     return bool(np.allclose(a, b, rtol=rtol, atol=atol))
+
+
+def compare_prediction(prediction, actual: float, *, what: str, rtol: float = 0.1) -> str:
+    """Set a learner's guess beside what happened, for the book's "predict, then check" prompts.
+
+    `prediction` is whatever the learner wrote (a number, or still ``...``); `actual` is the
+    measured value. Never raises: the answer is a sentence to print, and the chapter then
+    asks *why*. A guess within `rtol` (relative) of the value counts as close.
+
+    Example:
+        >>> print(compare_prediction(..., 0.25, what="the probability"))
+        the probability is 0.25. (Write your guess in the cell above first, then run this again.)
+        >>> print(compare_prediction(0.3, 0.25, what="the probability"))
+        the probability is 0.25; you predicted 0.3: 20% off.
+        >>> print(compare_prediction("a lot", 0.25, what="the probability"))
+        the probability is 0.25; your prediction 'a lot' is not a number.
+    """
+    shown = f"{what} is {actual:.4g}"
+    if unanswered(prediction):
+        return f"{shown}. (Write your guess in the cell above first, then run this again.)"
+    if isinstance(prediction, (bool, str, bytes)):
+        return f"{shown}; your prediction {prediction!r} is not a number."
+    try:
+        guess = float(np.asarray(prediction, dtype=float).item())
+    except (TypeError, ValueError):
+        return f"{shown}; your prediction {prediction!r} is not a number."
+    if not np.isfinite(guess):
+        return f"{shown}; your prediction {guess} is not a finite number."
+    scale = abs(actual) if actual != 0 else 1.0
+    off = abs(guess - actual) / scale
+    if off <= rtol:
+        return f"{shown}; you predicted {guess:.4g}: close."
+    return f"{shown}; you predicted {guess:.4g}: {off:.0%} off."

@@ -21,7 +21,15 @@ from course_lib.exercises import (
     need_answer,
     right,
 )
-from course_lib.mdp import OPTIMAL_P_RIGHT, ShortCorridor, policy_evaluation
+from course_lib.mdp import (
+    OPTIMAL_P_RIGHT,
+    OPTIMAL_VALUE,
+    RIGHT,
+    ShortCorridor,
+    epsilon_greedy_p_right,
+    policy_evaluation,
+    short_corridor_value,
+)
 from course_lib.returns import discounted_returns
 
 # --- Exercise: returns-to-go by hand -------------------------------------------------------
@@ -292,3 +300,48 @@ def check_best_p_discounted(answer):
             "use a finer grid of p (steps of 0.001 or less)."
         )
     raise _Wrong(f"at p = {got:g}, v(s_0) = {v:.3f}; a {direction} p does better.")
+
+
+# --- Exercise: the exploration rate at which epsilon-greedy RIGHT does best ---------------
+
+# epsilon-greedy RIGHT takes RIGHT with probability 1 - epsilon / 2 (a random action is RIGHT
+# half the time), so it is the best policy p* when epsilon = 2 (1 - p*) = 2 sqrt(2) - 2.
+BEST_EPSILON = 2.0 * (1.0 - OPTIMAL_P_RIGHT)
+
+
+@checker
+def check_best_epsilon(answer):
+    """`answer`: the epsilon in (0, 1) at which the epsilon-greedy RIGHT policy does best."""
+    got = as_number(answer, "the best exploration rate epsilon")
+    if got < 0.0 and np.isclose(got, OPTIMAL_VALUE, atol=0.05):
+        raise _Wrong("that is the best value J*, not the epsilon that achieves it.")
+    if not 0.0 < got < 1.0:
+        raise _Wrong(f"epsilon is a probability strictly between 0 and 1, got {got:g}.")
+    if abs(got - BEST_EPSILON) <= 1e-3:
+        return right(
+            f"epsilon = 2 (1 - p*) = 2 sqrt(2) - 2 = {BEST_EPSILON:.4f}: then the policy takes "
+            f"RIGHT with probability 1 - epsilon/2 = p* = {OPTIMAL_P_RIGHT:.4f} and reaches the "
+            f"best value J* = {OPTIMAL_VALUE:.2f}. All of its skill comes from the random part."
+        )
+    if abs(got - OPTIMAL_P_RIGHT) <= 1e-3:
+        raise _Wrong(
+            "that is p*, the best probability of RIGHT. The epsilon-greedy RIGHT policy takes "
+            "RIGHT with probability 1 - epsilon/2: which epsilon makes that equal to p*?"
+        )
+    if abs(got - (1.0 - OPTIMAL_P_RIGHT)) <= 1e-3:
+        raise _Wrong(
+            "with this epsilon the policy takes a random action with probability 1 - p*, but a "
+            "random action is RIGHT half the time, so it takes RIGHT with probability "
+            "1 - epsilon/2, not 1 - epsilon."
+        )
+    v = short_corridor_value(epsilon_greedy_p_right(got, RIGHT))
+    direction = "larger" if got < BEST_EPSILON else "smaller"
+    if abs(got - BEST_EPSILON) <= 0.01:
+        raise _Wrong(
+            f"close: J = {v:.4f} at epsilon = {got:g}, but a slightly {direction} epsilon does "
+            "better; give it to three decimals."
+        )
+    raise _Wrong(
+        f"at epsilon = {got:g} the policy takes RIGHT with probability {1 - got / 2:.3f} and "
+        f"J = {v:.2f}; a {direction} epsilon does better."
+    )

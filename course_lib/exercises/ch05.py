@@ -171,3 +171,101 @@ def check_permute_W1(permute_W1):
     return right(
         "W1[:, perm] on shuffled pixels computes exactly what W1 computes on the originals."
     )
+
+
+# --- Experiment: what gamma, the reset and the standardisation do to the weights w_j ------------
+
+
+def _batch_offsets(games, w) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """The games as float arrays, w as a float array, and where each game starts in w."""
+    games = [np.asarray(r, dtype=float) for r in games]
+    w = np.asarray(w, dtype=float)
+    if any(r.ndim != 1 or r.size == 0 or r[-1] == 0 for r in games):
+        raise ValueError("every game must be a non-empty 1-D array of rewards ending with a point")
+    starts = np.cumsum([0] + [r.size for r in games])
+    if w.shape != (starts[-1],):
+        raise ValueError(f"w must have shape ({starts[-1]},), one weight per step, got {w.shape}")
+    return games, w, starts
+
+
+def rally_table(games, w) -> list[dict]:
+    """One row per rally of a batch of games: where it lies and which weights its steps got.
+
+    `games` are reward arrays r (T_i,), each ending with a point (a non-zero reward); `w`
+    (sum of T_i,) holds the weights w_j of all their steps, stacked game after game, as in
+    `reference.policy_gradient`. A row has the game (from 1), the rally's first and last step
+    within its game, its point (+1 or -1), its number of steps, w at its first and last step,
+    and `against`: how many of its steps have a weight of the opposite sign to its point.
+
+    Example:
+        >>> rows = rally_table([np.array([0.0, 1.0, 0.0, -1.0])], [0.5, 2.0, 0.1, -1.0])
+        >>> [(r["first"], r["last"], r["point"], r["against"]) for r in rows]
+        [(0, 1, 1, 0), (2, 3, -1, 1)]
+    """
+    games, w, starts = _batch_offsets(games, w)
+    rows = []
+    for g, r in enumerate(games):
+        w_game = w[starts[g] : starts[g + 1]]  # (T_g,)
+        first = 0
+        for last in np.flatnonzero(r):
+            seg, point = w_game[first : last + 1], int(np.sign(r[last]))
+            rows.append(
+                {
+                    "game": g + 1,
+                    "first": first,
+                    "last": int(last),
+                    "point": point,
+                    "steps": seg.size,
+                    "w_first": float(seg[0]),
+                    "w_last": float(seg[-1]),
+                    "against": int((np.sign(seg) == -point).sum()),
+                }
+            )
+            first = int(last) + 1
+    return rows
+
+
+def format_rally_table(rows) -> str:
+    """`rally_table`'s rows as a text table, one line per rally."""
+    head = ("game", "steps", "point", "w, first step", "w, last step", "steps against the point")
+    widths = (4, 9, 6, 14, 13, 24)
+    lines = [" ".join(f"{h:>{n}}" for h, n in zip(head, widths, strict=True))]
+    for row in rows:
+        cells = (
+            row["game"],
+            f"{row['first']}-{row['last']}",
+            "won" if row["point"] > 0 else "lost",
+            f"{row['w_first']:+.2f}",
+            f"{row['w_last']:+.2f}",
+            f"{row['against']} of {row['steps']}",
+        )
+        lines.append(" ".join(f"{c:>{n}}" for c, n in zip(cells, widths, strict=True)))
+    return "\n".join(lines)
+
+
+def plot_batch_weights(games, w, w_ref=None, ax=None, *, label="your settings"):
+    """The weights w_j of a batch, step by step, game after game, each point marked.
+
+    `w_ref`, if given, is drawn in grey behind `w` (the training run's settings, say).
+    Returns the Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    from course_lib.pong.viz import plot_points
+
+    games, w, starts = _batch_offsets(games, w)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 2.8), layout="constrained")
+    j = np.arange(w.size)
+    if w_ref is not None:
+        ax.plot(j, np.asarray(w_ref, dtype=float), color="0.65", lw=1.0, label="training settings")
+    ax.plot(j, w, color="tab:blue", lw=1.0, label=label)
+    rew = np.concatenate(games)
+    points = np.flatnonzero(rew)
+    plot_points(ax, points, w[points], won=rew[points] > 0)
+    for start in starts[1:-1]:
+        ax.axvline(start - 0.5, color="k", lw=0.8, ls=":")  # where the next game's steps begin
+    ax.axhline(0.0, color="k", lw=0.5)
+    ax.set(xlabel="step j of the batch (the games one after the other)", ylabel="$w_j$")
+    ax.legend(fontsize=8, ncols=4, loc="lower left", bbox_to_anchor=(0.0, 1.0), frameon=False)
+    return ax
