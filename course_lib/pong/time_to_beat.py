@@ -1,6 +1,6 @@
 """How long the trainer takes to beat Pong's built-in AI, from scratch, over several seeds.
 
-    python -m course_lib.pong.time_to_beat --seeds 0 1 2 3 4       (about an hour on 2 cores)
+    python -m course_lib.pong.time_to_beat --seeds 0 1 2 3 4       (an hour or more on 2 cores)
 
 Two phases, so that the clock measures training alone.
 
@@ -16,7 +16,9 @@ sampled from P(UP) as in training (`play.evaluate`, environment seeds 0-19 for e
 snapshot). A snapshot *beats the built-in AI* when its mean final score difference over the
 20 games is more than two standard errors above zero: with 20 games that leaves about a
 2.5% chance that a policy no better than the built-in AI passes a given evaluation. The
-seed's time to beat is the training time of its first snapshot that passes. Snapshots whose
+seed's time to beat is the training time of its first snapshot that passes. That snapshot
+then plays 100 new games (environment seeds 1000-1099), a check that is not part of the
+rule: the scan gives every snapshot a chance to pass by luck. Snapshots whose
 running reward was below `judge_from` are not played: the running reward averages the last
 hundred or so training games, all played by weights older than the snapshot, and a policy
 that loses by five points a game on average is far from passing.
@@ -40,6 +42,7 @@ from course_lib.pong.config import TrainConfig
 
 SETTINGS_2016 = {"lr": 1e-4, "batch_episodes": 10, "apply_delay": 0}
 GAMES = 20
+CONFIRM_GAMES, CONFIRM_SEED = 100, 1000  # the check of a passing snapshot: 100 new games
 
 
 def config_for(settings: str, seed: int) -> TrainConfig:
@@ -111,12 +114,28 @@ def finished(run: dict, stop_running_reward: float, max_minutes: float) -> bool:
     return summary["running_reward"] >= stop_running_reward or minutes >= max_minutes
 
 
-def _play(path) -> list[int]:
+def _play(path, games: int = GAMES, seed: int = 0) -> list[int]:
     from course_lib.pong.checkpoint import load_weights
     from course_lib.pong.play import evaluate
 
     W1, W2 = load_weights(path)
-    return evaluate(W1, W2, games=GAMES, seed=0).tolist()
+    return evaluate(W1, W2, games=games, seed=seed).tolist()
+
+
+def confirm(run_dir, snapshot: str, *, workers) -> list[int]:
+    """`CONFIRM_GAMES` new games (environment seeds 1000 on) with a snapshot that passed."""
+    cache_path = Path(run_dir) / "confirmed.json"
+    cache = json.loads(cache_path.read_text()) if cache_path.exists() else {}
+    if snapshot not in cache:
+        path = Path(run_dir) / "snapshots" / snapshot
+        chunk = -(-CONFIRM_GAMES // workers)
+        seeds = list(range(CONFIRM_SEED, CONFIRM_SEED + CONFIRM_GAMES, chunk))
+        sizes = [min(chunk, CONFIRM_SEED + CONFIRM_GAMES - s) for s in seeds]
+        with ProcessPoolExecutor(workers) as pool:
+            parts = pool.map(_play, [path] * len(seeds), sizes, seeds)
+            cache[snapshot] = [d for part in parts for d in part]
+        cache_path.write_text(json.dumps(cache))
+    return cache[snapshot]
 
 
 def judge(run_dir, index, *, judge_from, workers):
@@ -199,14 +218,30 @@ def main(argv=None) -> int:
     summary = {"settings": args.settings, "config": vars(args), "seeds": {}}
     for seed, run in runs.items():
         first = next((r for r in judged if r["seed"] == seed and r["beats"]), None)
-        summary["seeds"][str(seed)] = {
-            "trained_minutes": run["summary"].get("minutes", run["summary"]["seconds"] / 60),
+        minutes = run["summary"].get("minutes", run["summary"]["seconds"] / 60)
+        entry = {
+            "trained_minutes": minutes,
             "trained_games": run["summary"]["episodes"],
-            "steps_per_s": run["summary"]["steps_per_s"],
-            "beat_minutes": None if first is None else first["minutes"],
-            "beat_games": None if first is None else first["games"],
-            "beat_steps": None if first is None else first["steps"],
+            "steps_per_s": run["summary"]["steps"] / (60 * minutes),
+            "beat_snapshot": None,
         }
+        if first is not None:
+            run_dir = Path(args.runs) / f"{args.settings}-seed{seed}"
+            print(f"seed {seed}: {CONFIRM_GAMES} new games with {first['snapshot']}", flush=True)
+            d = np.array(confirm(run_dir, first["snapshot"], workers=args.workers))
+            entry |= {
+                "beat_snapshot": first["snapshot"],
+                "beat_minutes": first["minutes"],
+                "beat_games": first["games"],
+                "beat_steps": first["steps"],
+                "beat_mean": first["mean"],
+                "beat_standard_error": first["standard_error"],
+                "confirm_games": int(d.size),
+                "confirm_mean": float(d.mean()),
+                "confirm_standard_error": float(d.std(ddof=1) / np.sqrt(d.size)),
+                "confirm_won": int((d > 0).sum()),
+            }
+        summary["seeds"][str(seed)] = entry
     (out / f"summary_{args.settings}.json").write_text(json.dumps(summary, indent=1) + "\n")
     print(json.dumps(summary["seeds"], indent=1))
     return 0
