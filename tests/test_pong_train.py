@@ -285,3 +285,13 @@ def test_evaluate_and_record_run_on_trained_weights(one_go, tmp_path):
     result = run_cli("record", "--weights", str(one_go / "checkpoint.npz"), "--out", str(gif))
     assert result.returncode == 0, result.stderr
     assert gif.stat().st_size > 1000 and gif.read_bytes()[:3] == b"GIF"
+
+
+def test_cli_train_in_process_restores_the_signal_handlers(tmp_path):
+    """Called from a notebook, the trainer must hand Ctrl-C back to the kernel afterwards."""
+    from course_lib.pong.cli import main
+
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    args = ["train", "--run-dir", str(tmp_path), "--max-steps", "300", "--no-progress"]
+    assert main(args + TINY_FLAGS) == 0
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before

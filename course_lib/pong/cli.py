@@ -136,19 +136,23 @@ def _train(args, parser) -> int:
         bar.write(f"signal {signum}: saving a checkpoint, then exiting (Ctrl-C again to abort)")
         trainer.request_stop()
 
-    signal.signal(signal.SIGINT, on_signal)
-    signal.signal(signal.SIGTERM, on_signal)
+    # Restored at the end, so that a caller (a notebook's kernel) keeps its own Ctrl-C.
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
     cfg = trainer.config
     bar.write(
         f"pid {os.getpid()}  run dir {args.run_dir}  {'resumed at' if args.resume else 'new run,'} "
         f"episode {trainer.episodes}, step {trainer.steps}, update {trainer.updates}"
     )
     bar.write(f"config {cfg.to_json()}")
-    summary = trainer.train(
-        max_steps=args.max_steps, max_seconds=args.max_seconds, max_updates=args.max_updates
-    )
-    bar.close()
-    trainer.close()
+    try:
+        summary = trainer.train(
+            max_steps=args.max_steps, max_seconds=args.max_seconds, max_updates=args.max_updates
+        )
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        bar.close()
+        trainer.close()
     rr = summary["running_reward"]
     print(
         f"saved {args.run_dir}/checkpoint.npz: episodes={summary['episodes']} "
