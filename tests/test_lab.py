@@ -163,7 +163,8 @@ def test_chapter_in_jupyterlab(lab, lab_browser, name):
         lambda m: console.append(m.text) if m.type == "error" else None,
     )
     try:
-        page.goto(f"{url}/lab/tree/{name}", wait_until="load", timeout=120_000)
+        # ?reset: a fresh workspace, so that the chapters opened before are not reopened too
+        page.goto(f"{url}/lab/tree/{name}?reset", wait_until="load", timeout=120_000)
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
         page.wait_for_function("window.jupyterapp !== undefined", timeout=60_000)
         n_cells = json.loads((ROOT / "book" / name).read_text())["cells"]
@@ -271,4 +272,6 @@ def test_chapter_in_jupyterlab(lab, lab_browser, name):
         unexpected = [line for line in console if not any(h in line for h in HARMLESS)]
         assert not unexpected, f"{name}: errors in the browser console: {unexpected}"
     finally:
+        # Stop this chapter's kernel: the next chapters need the cores and the memory.
+        page.evaluate("window.jupyterapp?.shell.currentWidget?.sessionContext?.shutdown() ?? null")
         context.close()
