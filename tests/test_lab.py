@@ -16,6 +16,7 @@ Screenshots go to `_build/screenshots/lab/`. Under CI=true the test must run, no
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -273,5 +274,8 @@ def test_chapter_in_jupyterlab(lab, lab_browser, name):
         assert not unexpected, f"{name}: errors in the browser console: {unexpected}"
     finally:
         # Stop this chapter's kernel: the next chapters need the cores and the memory.
-        page.evaluate("window.jupyterapp?.shell.currentWidget?.sessionContext?.shutdown() ?? null")
+        with contextlib.suppress(Exception):  # the page may be gone: keep the first error
+            page.evaluate(
+                "window.jupyterapp?.shell.currentWidget?.sessionContext?.shutdown() ?? null"
+            )
         context.close()
