@@ -77,7 +77,13 @@ def lab(tmp_path_factory):
     jupyter = Path(sys.executable).parent / "jupyter"
     assert jupyter.exists(), "jupyter is not installed next to this Python"
     tmp = tmp_path_factory.mktemp("lab")
-    book = tmp / "book"
+    # The repository's layout, with book/ copied and the rest linked: chapters read ../bench.
+    repo = tmp / "repo"
+    repo.mkdir()
+    for entry in ROOT.iterdir():
+        if entry.name not in ("book", "_build", ".venv", ".git"):
+            (repo / entry.name).symlink_to(entry)
+    book = repo / "book"
     shutil.copytree(ROOT / "book", book, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     lab_settings(tmp / "settings")
     port = free_port()

@@ -10,7 +10,9 @@ set, applied to every chapter, makes the two agree:
   JupyterLab (`jupyter.source_hidden`, `jupyter.outputs_hidden`), and their first line is
   the comment `# Solution`: a collapsed cell still shows its first line, which must not give
   the answer away. In the HTML book the gated solution is already a closed dropdown.
-- A cell tagged `hide-input` starts with its source collapsed in JupyterLab too.
+- A cell tagged `hide-input` starts with its source collapsed in JupyterLab too, and one
+  tagged `hide-output` (the answer to a "predict, then check" prompt) with its outputs
+  collapsed.
 - A check cell (every statement an `assert`) is folded in both: tag `hide-input`, with the
   toggle labelled "Show the check" in the HTML, and its source collapsed in JupyterLab. It
   still runs: nbval and the book build execute it like any other cell.
@@ -84,6 +86,8 @@ def wanted_metadata(nb: dict) -> list[dict]:
                 meta["mystnb"] = {**meta.get("mystnb", {}), **CHECK_PROMPTS}
             if "hide-input" in tags:
                 jupyter["source_hidden"] = True
+            if "hide-output" in tags:  # e.g. the answer to a "predict, then check" prompt
+                jupyter["outputs_hidden"] = True
             if tags:
                 meta["tags"] = tags
             if jupyter:
