@@ -1,4 +1,22 @@
-"""The Pong policy-gradient trainer: many games at once, sparse frames, exact resume.
+"""The Pong policy-gradient trainer: the reference loop, made fast.
+
+`course_lib.pong.reference` is the lesson: one game at a time, dense NumPy. This module
+computes the same update (`tests/test_pong_oracle.py` checks `_gradient_of` against the
+reference on recorded games, and fails on a wrong sign or a one-step offset) with these
+devices, each measured in alternating benchmark rounds against the code before it when it
+was added (bench/README.md tells the story; they have not been re-measured one by one since):
+
+    many games at once (vector envs, 16 in two groups)   the whole trainer: 2.0x two 2016
+                                                         programs (bench/pong_throughput.py)
+    grayscale frames from the emulator                   a third of the bytes to copy
+    sparse x_t and SciPy CSR products (`sparse`)         learner thread 12 -> 1.5 us/step
+    flat step history (`history`)                        3.3 -> 0.7 ms to cut an episode
+    x_t from grey levels (`gray`)                        one pass over a frame instead of 4
+    CSR kernel called directly for acting (`sparse`)     17.4 -> 12.4 us per call (8 games)
+    SCHED_BATCH emulator threads (`envs`)                1.7% of wall time lost to preemption
+    gradient and RMSProp step in a learner thread        ~3 ms per update off the main thread
+      (`learner.DeferredRMSProp`)
+    send the next actions before the bookkeeping         the emulators wait less
 
 One loop, read top to bottom in `_segment`:
 
