@@ -216,10 +216,11 @@ def test_chapter_in_jupyterlab(lab, lab_browser, name):
         assert first.locator(".jp-InputArea").is_visible(), (
             f"{name}: a click on a collapsed solution does not show its code"
         )
-        summary = details.first.locator("summary")
+        solution = details.filter(has_text="Solution to").first  # not a hint or a "Why?"
+        summary = solution.locator("summary")
         summary.scroll_into_view_if_needed()
         summary.click()
-        assert details.first.get_attribute("open") is not None, (
+        assert solution.get_attribute("open") is not None, (
             f"{name}: a click on a solution's title does not open it"
         )
         shoot(page, name, "solution-open")
