@@ -60,6 +60,7 @@ def test_point_returns():
     assert "without a reset" in check_point_returns(no_reset).message
     assert "backwards" in check_point_returns(np.cumsum(POINT_REW)).message
     assert "signs" in check_point_returns(np.abs(by_hand)).message
+    assert "restarted returns" in check_point_returns([1, 2]).message
     assert POINT_GAMMA == 0.5 and POINT_REW.shape == (7,)
 
 

@@ -63,6 +63,25 @@ def test_view_has_one_picture_per_shown_step(rally, weights):
         assert f"inside-step-{t}" in img._dom_classes and img.value[:4] == b"\x89PNG"
     play, slider = controls.children
     assert slider.max == play.max == len(shown) - 1
+    assert slider.description == "picture"  # not "step": picture i shows step 5 i
+
+
+def test_the_pictures_keep_the_frame_s_colours(rally, weights):
+    """The palette holds Atari's colours exactly: our paddle stays green, theirs orange."""
+    import io
+
+    from PIL import Image
+
+    from course_lib.pong.inside import _png, step_figure
+
+    t = rally.n_steps - 1  # not step 0: the first frame after a reset has another palette
+    frame_colours = np.unique(rally.frames.reshape(-1, 3), axis=0)
+    png = _png(step_figure(rally, t, *weights, k=2), frame_colours)
+    colours = {c for _, c in Image.open(io.BytesIO(png)).convert("RGB").getcolors(1 << 16)}
+    frame = {tuple(int(v) for v in c) for c in np.unique(rally.frames[t].reshape(-1, 3), axis=0)}
+    assert (92, 186, 92) in frame and (213, 130, 74) in frame  # our paddle, theirs
+    assert {(92, 186, 92), (213, 130, 74)} <= colours
+    assert len(png) < 60_000
 
 
 def test_bad_weights_are_named():

@@ -102,12 +102,12 @@ POINT_GAMMA = 0.5
 
 @checker
 def check_point_returns(answer):
-    """`answer`: G_t for POINT_REW with POINT_GAMMA, the sum restarting at every point."""
-    got = as_array(answer, "the seven returns G_0 ... G_6", shape=POINT_REW.shape)
+    """`answer`: the restarted returns G~_t for POINT_REW with POINT_GAMMA."""
+    got = as_array(answer, "the seven restarted returns G~_0 ... G~_6", shape=POINT_REW.shape)
     want = discounted_returns(POINT_REW, POINT_GAMMA, reset_at_nonzero=True)
     if close(got, want):
         return right(
-            f"G = {_fmt(want)}: the steps before the lost point are blamed for it only, the "
+            f"G~ = {_fmt(want)}: the steps before the lost point are blamed for it only, the "
             "steps after it get credit for the won point only."
         )
     if close(got, discounted_returns(POINT_REW, POINT_GAMMA)):
@@ -119,14 +119,14 @@ def check_point_returns(answer):
         got, discounted_returns(POINT_REW[::-1], POINT_GAMMA, reset_at_nonzero=True)[::-1]
     ):
         raise _Wrong(
-            "G_t looks forward: it sums the rewards from step t onwards, so walk backwards "
-            "from the end, G_t = r_t + gamma * G_(t+1)."
+            "G~_t looks forward: it sums the rewards from step t onwards, so walk backwards "
+            "from the end, G~_t = r_t + gamma * G~_(t+1)."
         )
     if close(np.abs(got), np.abs(want)):
         raise _Wrong("the sizes are right but some signs are not: a lost point is -1.")
     raise _Wrong(
-        f"walk backwards from the last step with G_t = r_t + {POINT_GAMMA} * G_(t+1), and start "
-        "again from G = r_t at every step where r_t is not 0."
+        f"walk backwards from the last step with G~_t = r_t + {POINT_GAMMA} * G~_(t+1), and start "
+        "again from G~_t = r_t at every step where r_t is not 0."
     )
 
 

@@ -159,16 +159,35 @@ def step_figure(rally: Rally, t: int, W1, W2, *, k: int = 3, dpi: int = 70):
     return fig
 
 
-def _png(fig, colors: int = 32) -> bytes:
-    """The figure as a PNG of `colors` colours: a weight map is noise to a compressor, and a
-    page holds one picture per step, so a palette keeps each picture near 25 kB, not 100."""
+def _palette(frame_colors) -> list[int]:
+    """A fixed palette: the game frame's own colours, exactly, then the ramps the rest of a
+    step's figure uses (blue-white-red for x_t and the weight maps, greys for text and axes,
+    the bar's green and red). At most 256 colours."""
+    import matplotlib as mpl
+
+    ramps = [mpl.colormaps["bwr"](v)[:3] for v in np.linspace(0, 1, 64)]
+    ramps += [(v, v, v) for v in np.linspace(0, 1, 32)]
+    ramps += [mpl.colors.to_rgb("C2"), mpl.colors.to_rgb("C3")]
+    colors = [tuple(int(c) for c in rgb) for rgb in np.asarray(frame_colors).reshape(-1, 3)]
+    colors += [tuple(int(round(255 * c)) for c in rgb) for rgb in ramps]
+    unique = list(dict.fromkeys(colors))[:256]
+    return [c for rgb in unique for c in rgb]
+
+
+def _png(fig, frame_colors=()) -> bytes:
+    """The figure as a palette PNG: a weight map is noise to a compressor, and a page holds
+    one picture per step, so a palette of about 100 colours keeps each picture small. The
+    palette holds the game frame's colours exactly (`frame_colors`, RGB triples), so the
+    frame keeps them: our paddle stays green, theirs orange."""
     import matplotlib.pyplot as plt
     from PIL import Image
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     plt.close(fig)
-    image = Image.open(buf).convert("RGB").quantize(colors=colors, method=Image.Quantize.MEDIANCUT)
+    palette = Image.new("P", (1, 1))
+    palette.putpalette(_palette(frame_colors))
+    image = Image.open(buf).convert("RGB").quantize(palette=palette, dither=Image.Dither.NONE)
     out = io.BytesIO()
     image.save(out, format="png", optimize=True)
     return out.getvalue()
@@ -194,15 +213,18 @@ def inside_view(rally: Rally, W1, W2, *, every: int = 1, k: int = 3, interval_ms
     if every < 1:
         raise ValueError(f"every must be at least 1, got {every}")
     steps = list(range(0, rally.n_steps, every))
+    frame_colors = np.unique(rally.frames.reshape(-1, 3), axis=0)  # a handful: Atari's palette
     pages = []
     for t in steps:
-        img = widgets.Image(value=_png(step_figure(rally, t, W1, W2, k=k)), format="png")
+        fig = step_figure(rally, t, W1, W2, k=k)
+        img = widgets.Image(value=_png(fig, frame_colors), format="png")
         img.add_class(f"inside-step-{t}")
         pages.append(img)
     n = len(pages)
     stack = widgets.Stack(pages, selected_index=0)
     play = widgets.Play(value=0, min=0, max=n - 1, step=1, interval=interval_ms)
-    slider = widgets.IntSlider(value=0, min=0, max=n - 1, description="frame", readout=True)
+    label = "step" if every == 1 else "picture"  # it counts pictures; each title names its step
+    slider = widgets.IntSlider(value=0, min=0, max=n - 1, description=label, readout=True)
     widgets.jslink((play, "value"), (slider, "value"))
     widgets.jslink((slider, "value"), (stack, "selected_index"))
     box = widgets.VBox([widgets.HBox([play, slider]), stack])
