@@ -2,7 +2,7 @@
 
 import ipywidgets as widgets
 import pytest
-from ipywidgets.embed import embed_data
+from widget_state import links_in
 
 from course_lib.widgets import Step, derivation_stepper, step_html
 
@@ -10,22 +10,6 @@ STEPS = [
     Step(r"J = \sum_\tau P R", "start"),
     Step(r"\nabla J = \sum_\tau \nabla P R", "move the gradient in"),
 ]
-
-
-def links_in(widget):
-    """(source, target) pairs of every jslink in the saved widget state, as (model, attr)."""
-    state = embed_data(views=[widget])["manager_state"]["state"]
-    links = []
-    for model in state.values():
-        if model["model_name"] == "LinkModel":
-            src, tgt = model["state"]["source"], model["state"]["target"]
-            links.append(
-                (
-                    (src[0].removeprefix("IPY_MODEL_"), src[1]),
-                    (tgt[0].removeprefix("IPY_MODEL_"), tgt[1]),
-                )
-            )
-    return links
 
 
 def test_step_html_shows_header_equation_and_note():

@@ -5,7 +5,7 @@ import re
 import ipywidgets as widgets
 import numpy as np
 import pytest
-from ipywidgets.embed import embed_data
+from widget_state import links_in
 
 from course_lib.bandit_reinforce import draw_uniforms, prefers_wrong_arm, reinforce_vectorised
 from course_lib.widgets_bandit import (
@@ -26,22 +26,6 @@ ALPHAS = [0.2, 2.0]
 @pytest.fixture(scope="module")
 def grid():
     return learning_grid(PRESETS, ALPHAS, n_runs=8, n_steps=30, n_frames=4, seed=1)
-
-
-def links_in(widget):
-    """(source, target) pairs of every jslink in the saved widget state, as (model_id, attr)."""
-    state = embed_data(views=[widget])["manager_state"]["state"]
-    links = []
-    for model in state.values():
-        if model["model_name"] == "LinkModel":
-            src, tgt = model["state"]["source"], model["state"]["target"]
-            links.append(
-                (
-                    (src[0].removeprefix("IPY_MODEL_"), src[1]),
-                    (tgt[0].removeprefix("IPY_MODEL_"), tgt[1]),
-                )
-            )
-    return links
 
 
 def test_grid_is_the_mean_of_the_vectorised_runs(grid):

@@ -6,7 +6,8 @@ import re
 import ipywidgets as widgets
 import numpy as np
 import pytest
-from ipywidgets.embed import dependency_state, embed_data
+from ipywidgets.embed import dependency_state
+from widget_state import links_in
 
 from course_lib.mdp import (
     LEFT,
@@ -41,22 +42,6 @@ def grid():
 @pytest.fixture(scope="module")
 def box(grid):
     return corridor_explorer(grid)
-
-
-def links_in(widget):
-    """(source, target) pairs of every jslink in the saved widget state, as (model_id, attr)."""
-    state = embed_data(views=[widget])["manager_state"]["state"]
-    links = []
-    for model in state.values():
-        if model["model_name"] == "LinkModel":
-            src, tgt = model["state"]["source"], model["state"]["target"]
-            links.append(
-                (
-                    (src[0].removeprefix("IPY_MODEL_"), src[1]),
-                    (tgt[0].removeprefix("IPY_MODEL_"), tgt[1]),
-                )
-            )
-    return links
 
 
 def shown(view: str) -> tuple[str, float]:
