@@ -3,10 +3,10 @@ material's CartPole program, on the same seeds, in the same run, with the same t
 
 "Solved" is the same for both and is judged on the policy: after every update, 100 fresh
 episodes of the current policy (on carts of their own, with a random generator of their own)
-must average >= 475 steps (`course_lib.cartpole_rollout.SolvedJudge`). The judging is left out
+must average >= 475 steps (`course_lib.cartpole.rollout.SolvedJudge`). The judging is left out
 of both clocks. What is timed:
 
-- ours: `course_lib.cartpole_numpy.train(CartPoleConfig(seed=s, stop_when_solved=True))`,
+- ours: `course_lib.cartpole.reinforce_numpy.train(CartPoleConfig(seed=s, stop_when_solved=True))`,
   the recommended configuration (64 carts side by side, H = 32, RMSProp lr 0.03). The clock
   starts when `train` is called (weights, optimiser and environment are created inside it)
   and stops at the end of the update whose policy passed.
@@ -52,9 +52,9 @@ THREADS = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS
 
 def worker(kind: str, seed: int, max_episodes: int) -> None:
     """Run one program once and print one JSON line (this runs in the child process)."""
-    from course_lib.cartpole_config import CartPoleConfig
-    from course_lib.cartpole_numpy import train
-    from course_lib.cartpole_rollout import SolvedJudge
+    from course_lib.cartpole.config import CartPoleConfig
+    from course_lib.cartpole.reinforce_numpy import train
+    from course_lib.cartpole.rollout import SolvedJudge
 
     if kind in ("reference", "port_old_rule"):
         sys.path.insert(0, str(Path(__file__).resolve().parent))

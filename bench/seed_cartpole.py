@@ -4,7 +4,7 @@
 program of the course's seed material (kept as a yardstick in ../shared/peers/ beside the
 repository, `cartpole_seed_reference.py`). That program stops when its last 100 training
 episodes average 475 steps, a rule the book no longer uses: "solved" is judged on the policy
-itself (100 fresh episodes of it average >= 475, `cartpole_rollout.SolvedJudge`). To apply the
+itself (100 fresh episodes of it average >= 475, `cartpole.rollout.SolvedJudge`). To apply the
 same rule to both programs, this module runs the same algorithm with a hook after each update:
 
     one cart (gym.make("CartPole-v1")), one Python step at a time

@@ -8,7 +8,7 @@ choice left is the weight w. The four kinds compared in chapter 4:
     "rtg_std"          G_t standardised over all the steps of the batch (per-batch)
     "rtg_std_episode"  G_t standardised within each episode (as 2016-style programs do)
 
-Arrays use the (T, N) layout of `cartpole_rollout.EpisodeBatch`: step t of episode i, valid
+Arrays use the (T, N) layout of `cartpole.rollout.EpisodeBatch`: step t of episode i, valid
 where mask[t, i]. Weights are 0 outside the mask.
 """
 
@@ -16,53 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib._validate import as_finite_array, check_gamma
+from course_lib.returns import returns_to_go, standardize
 
 WEIGHT_KINDS = ("total", "rtg", "rtg_std", "rtg_std_episode")
-
-
-def _check_batch(rew, mask) -> tuple[np.ndarray, np.ndarray]:
-    rew = as_finite_array("rew", rew, ndim=2)
-    mask = np.asarray(mask)
-    if mask.dtype != bool:
-        raise TypeError(f"mask must be a bool array, got dtype {mask.dtype}")
-    if mask.shape != rew.shape:
-        raise ValueError(f"mask must have the shape of rew {rew.shape}, got {mask.shape}")
-    return rew, mask
-
-
-def returns_to_go(rew, mask, gamma: float) -> np.ndarray:
-    """G_t = r_t + gamma G_{t+1} for every episode at once, shape (T, N), 0 outside the mask.
-
-    One backward pass over t with vectors of length N, instead of N loops over t.
-
-    Example:
-        >>> rew = np.array([[1.0, 1.0], [1.0, 0.0], [1.0, 0.0]])   # episodes of 3 and 1 steps
-        >>> mask = np.array([[True, True], [True, False], [True, False]])
-        >>> returns_to_go(rew, mask, gamma=0.5)
-        array([[1.75, 1.  ],
-               [1.5 , 0.  ],
-               [1.  , 0.  ]])
-    """
-    rew, mask = _check_batch(rew, mask)
-    gamma = check_gamma(gamma)
-    ret = np.zeros_like(rew)
-    running = np.zeros(rew.shape[1])  # (N,): G_{t+1}, 0 after the end of each episode
-    for t in range(rew.shape[0] - 1, -1, -1):
-        running = np.where(mask[t], rew[t] + gamma * running, 0.0)
-        ret[t] = running
-    return ret
-
-
-def _standardize_masked(x: np.ndarray, mask: np.ndarray, axis=None) -> np.ndarray:
-    """(x - mean) / std over the masked entries (along `axis`); 0 where the spread is 0."""
-    n = mask.sum(axis=axis, keepdims=True)
-    mean = np.where(mask, x, 0.0).sum(axis=axis, keepdims=True) / n
-    centred = np.where(mask, x - mean, 0.0)
-    std = np.sqrt((centred**2).sum(axis=axis, keepdims=True) / n)
-    # An episode of one step (or a batch of equal returns) has no spread: weight 0, not NaN.
-    safe = np.where(std > 1e-12 * (1.0 + np.abs(mean)), std, np.inf)
-    return centred / safe
 
 
 def pg_weights(rew, mask, gamma: float, kind: str = "rtg_std") -> np.ndarray:
@@ -89,14 +45,14 @@ def pg_weights(rew, mask, gamma: float, kind: str = "rtg_std") -> np.ndarray:
     """
     if kind not in WEIGHT_KINDS:
         raise ValueError(f"kind must be one of {WEIGHT_KINDS}, got {kind!r}")
-    rew, mask = _check_batch(rew, mask)
-    if rew.shape[0] == 0 or not mask[0].all():
+    ret = returns_to_go(rew, mask, gamma)  # (T, N); checks the shapes and the mask's dtype
+    mask = np.asarray(mask)
+    if ret.shape[0] == 0 or not mask[0].all():
         raise ValueError("mask must start every episode at t = 0 (mask[0] all True)")
-    ret = returns_to_go(rew, mask, gamma)  # (T, N)
     if kind == "total":
         return np.where(mask, ret[0], 0.0)  # R(tau_i) = G_0, broadcast over the episode
     if kind == "rtg":
         return ret
     if kind == "rtg_std":
-        return _standardize_masked(ret, mask)  # one mean and std for the whole batch
-    return _standardize_masked(ret, mask, axis=0)  # one mean and std per episode (column)
+        return standardize(ret, mask)  # one mean and std for the whole batch
+    return standardize(ret, mask, axis=0)  # one mean and std per episode (column)

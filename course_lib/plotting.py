@@ -1,7 +1,10 @@
-"""Plot helpers for the book's figures: each takes `ax=None` and returns the Axes it drew on.
+"""Plot helpers shared by the book, and the figures of its core ideas (chapters 2 and 6).
 
-Passing an `ax` puts the plot into a figure you laid out yourself; leaving it out makes a
-new figure of a size that suits the book's pages.
+Each helper takes `ax=None` and returns the Axes it drew on: passing an `ax` puts the plot into
+a figure you laid out yourself; leaving it out makes a new figure of a size that suits the
+book's pages. A problem's own figures live in its package (`course_lib.bandit.plots`,
+`course_lib.cartpole.plots`, `course_lib.corridor.plots`, `course_lib.pong.viz`); what every
+problem needs, the smoother and the mean-and-spread-over-seeds plot, lives here.
 """
 
 from __future__ import annotations
@@ -9,84 +12,52 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_lib._validate import as_finite_array, as_real
-from course_lib.mdp import (
-    LEFT,
-    OPTIMAL_P_RIGHT,
-    OPTIMAL_VALUE,
-    RIGHT,
-    epsilon_greedy_p_right,
-    short_corridor_values,
-)
+from course_lib._validate import as_finite_array
 
 
-def plot_short_corridor_value(
-    ax=None, *, epsilon: float | None = 0.1, n_points: int = 500, ylim=(-100.0, 0.0)
-):
-    """The short corridor's objective J(p) = V^pi(s_0) against p = pi(RIGHT) (chapter 1).
-
-    Draws the exact curve J(p) = (2p - 4) / (p (1 - p)), marks the best stochastic policy
-    (p*, v*) = (2 - sqrt(2), -(6 + 4 sqrt(2))) and, unless `epsilon` is None, the two
-    epsilon-greedy policies that a state-blind action-value method is limited to.
-
-    Args:
-        ax: the Axes to draw on; a new figure when None.
-        epsilon: the exploration rate of the marked epsilon-greedy policies, in (0, 1),
-            or None to leave them out.
-        n_points: how many values of p the curve is drawn through, at least 2.
-        ylim: the vertical range; the curve falls to minus infinity at both ends.
-
-    Returns:
-        The Axes, holding one line for the curve and one marker line per marked policy
-        (so 4 lines, or 2 when `epsilon` is None).
+def new_axes(ax, figsize=(6.4, 3.8)):
+    """`ax` itself, or the Axes of a new figure of `figsize` when `ax` is None.
 
     Example:
         >>> import matplotlib
         >>> matplotlib.use("Agg")
-        >>> len(plot_short_corridor_value().lines)
-        4
+        >>> ax = new_axes(None)
+        >>> new_axes(ax) is ax
+        True
     """
-    if isinstance(n_points, bool) or not isinstance(n_points, int) or n_points < 2:
-        raise ValueError(f"n_points must be an integer >= 2, got {n_points!r}")
-    marked = []  # (p, label, colour) of each epsilon-greedy policy to mark
-    if epsilon is not None:
-        for greedy, name, colour in ((RIGHT, "right", "C3"), (LEFT, "left", "C1")):
-            # epsilon_greedy_p_right also checks that epsilon lies in (0, 1).
-            p_eps = epsilon_greedy_p_right(epsilon, greedy)
-            marked.append(
-                (p_eps, f"$\\varepsilon$-greedy {name} ($\\varepsilon$ = {epsilon:g})", colour)
-            )
     if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 4.0))
-
-    # The value is -infinity at p = 0 and p = 1 (the agent never reaches the goal): stay inside.
-    p = np.linspace(0.0, 1.0, n_points + 2)[1:-1]  # (n_points,)
-    ax.plot(
-        p,
-        short_corridor_values(p),
-        color="C0",
-        label=r"$J(p) = V^\pi(c_0)$ of the policy $\pi(\mathrm{RIGHT}) = p$",
-    )
-    ax.plot(
-        [OPTIMAL_P_RIGHT],
-        [OPTIMAL_VALUE],
-        "o",
-        color="C2",
-        label=f"best stochastic policy: $p^*$ = {OPTIMAL_P_RIGHT:.3f}, $J^*$ = {OPTIMAL_VALUE:.2f}",
-    )
-    for p_eps, label, colour in marked:
-        v_eps = float(short_corridor_values(p_eps))
-        ax.plot([p_eps], [v_eps], "s", color=colour, label=f"{label}: {v_eps:.1f}")
-    ax.set_xlim(0.0, 1.0)
-    ax.set_ylim(*ylim)
-    ax.set_xlabel("$p$ = probability of RIGHT (the same in every cell)")
-    ax.set_ylabel(r"value of the start cell $c_0$, $J(p)$")
-    ax.grid(alpha=0.3)
-    ax.legend(loc="lower center", fontsize="small")
+        _, ax = plt.subplots(figsize=figsize)
     return ax
 
 
-# --- Chapter 2: the log-derivative trick --------------------------------------------------
+def check_curves(curves) -> dict:
+    """label -> finite 2-D array (n_runs, n_points); a clear error for anything else.
+
+    Example:
+        >>> check_curves({"a": [[1, 2], [3, 4]]})["a"].shape
+        (2, 2)
+    """
+    if not isinstance(curves, dict) or not curves:
+        raise TypeError("curves must be a non-empty dict of label -> array (n_runs, n_episodes)")
+    return {k: as_finite_array(f"curves[{k!r}]", v, ndim=2) for k, v in curves.items()}
+
+
+def curve_colors(arrays: dict, colors) -> dict:
+    """label -> colour: from `colors` (label -> colour) when given, else C0, C1, ... in order.
+
+    Pass the same `colors` to every panel of a figure, so that a label keeps its colour when
+    a panel shows only some of the curves.
+
+    Example:
+        >>> curve_colors({"a": 0, "b": 0}, None)
+        {'a': 'C0', 'b': 'C1'}
+    """
+    if colors is None:
+        return {label: f"C{i}" for i, label in enumerate(arrays)}
+    missing = [label for label in arrays if label not in colors]
+    if missing:
+        raise KeyError(f"colors has no colour for {missing}")
+    return {label: colors[label] for label in arrays}
 
 
 def plot_error_vs_n(n_grid, rms_error, *, predicted=None, ax=None):
@@ -194,36 +165,120 @@ def plot_gradient_check(exact, estimate, stderr, labels, ax=None):
     return ax
 
 
-def plot_gaussian_ascent(history, a_star: float, ax=None):
-    """The mean mu of a Gaussian policy, with a +-sigma band, over gradient-ascent steps (ch. 2).
+def plot_estimators(table: dict, exact, ax=None):
+    """Each estimator's mean +- 2 standard errors against the exact gradient, per component.
 
     Args:
-        history: the parameters (mu, log sigma) before each step, shape (n_steps + 1, 2).
-        a_star: the target action, drawn as a horizontal line.
-        ax: the Axes to draw on; a new figure when None.
-
-    Returns:
-        The Axes: 2 lines (mu and the target) and the band.
+        table: from `variance.estimator_table`.
+        exact: the exact gradient, the shape of each "mean" in `table`.
 
     Example:
         >>> import matplotlib
         >>> matplotlib.use("Agg")
-        >>> len(plot_gaussian_ascent(np.array([[0.0, 0.0], [1.0, -0.5]]), a_star=1.0).lines)
+        >>> t = {"a": {"mean": np.zeros((1, 2)), "se": np.ones((1, 2)), "total_var": 1.0}}
+        >>> len(plot_estimators(t, np.zeros((1, 2))).containers)
+        1
+    """
+    exact = as_finite_array("exact", exact).ravel()
+    ax = new_axes(ax)
+    n = len(table)
+    for i, (kind, row) in enumerate(table.items()):
+        x = np.arange(exact.size) + (i - (n - 1) / 2) * 0.12
+        ax.errorbar(
+            x,
+            row["mean"].ravel(),
+            yerr=2 * row["se"].ravel(),
+            fmt="o",
+            ms=4,
+            capsize=2,
+            color=f"C{i}",
+            label=kind,
+        )
+    ax.scatter(np.arange(exact.size), exact, marker="_", s=600, color="k", label="exact", zorder=3)
+    ax.set_xticks(np.arange(exact.size))
+    ax.set_xticklabels([str(k) for k in range(exact.size)])
+    ax.set_xlabel(r"component of $\hat g$ (the entries of the gradient, row by row)")
+    ax.set_ylabel("value of the component")
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="x-small", ncol=2)
+    return ax
+
+
+def plot_variances(table: dict, ax=None):
+    """The total variance of one trajectory's estimate, one bar per estimator.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> len(plot_variances({"a": {"total_var": 2.0}, "b": {"total_var": 1.0}}).patches)
         2
     """
-    history = as_finite_array("history", history, ndim=2)
-    if history.shape[1] != 2:
-        raise ValueError(f"history must have shape (n_steps + 1, 2), got {history.shape}")
-    a_star = as_real("a_star", a_star)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.0, 3.5))
-    step = np.arange(history.shape[0])
-    mu, std = history[:, 0], np.exp(history[:, 1])
-    ax.fill_between(step, mu - std, mu + std, color="C0", alpha=0.2, label="$\\mu \\pm \\sigma$")
-    ax.plot(step, mu, color="C0", label="$\\mu$")
-    ax.axhline(a_star, color="C3", ls="--", label=f"target $a^*$ = {a_star:g}")
-    ax.set_xlabel("gradient-ascent step")
-    ax.set_ylabel("action $a$")
+    ax = new_axes(ax)
+    kinds = list(table)
+    values = [table[k]["total_var"] for k in kinds]
+    ax.bar(kinds, values, color=[f"C{i}" for i in range(len(kinds))])
+    for i, v in enumerate(values):
+        ax.text(i, v, f"{v:.2f}", ha="center", va="bottom", fontsize="small")
+    ax.set_ylabel("total variance of one\ntrajectory's estimate")
+    ax.tick_params(axis="x", labelsize="small")
+    return ax
+
+
+def smooth(y, window: int) -> np.ndarray:
+    """Moving average over the last `window` entries along the last axis (shorter at the start).
+
+    Example:
+        >>> smooth(np.array([1.0, 3.0, 5.0, 7.0]), 2)
+        array([1., 2., 4., 6.])
+    """
+    y = as_finite_array("y", y)
+    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
+        raise ValueError(f"window must be a positive int, got {window!r}")
+    csum = np.cumsum(y, axis=-1)
+    out = csum.copy()
+    out[..., window:] = csum[..., window:] - csum[..., :-window]
+    count = np.minimum(np.arange(1, y.shape[-1] + 1), window)
+    return out / count
+
+
+def plot_mean_std_seeds(
+    curves: dict,
+    ax=None,
+    *,
+    window: int = 20,
+    ylabel: str = "episode return",
+    xlabel: str = "episode",
+    hline: float | None = None,
+    colors: dict | None = None,
+):
+    """Mean +- one standard deviation over seeds of smoothed curves, one colour per label.
+
+    Args:
+        curves: label -> array (n_seeds, n_points).
+        window: moving-average window applied to each seed's curve first.
+        hline: a dashed horizontal line (e.g. the "solved" level), or None.
+        colors: label -> colour, the same for every panel of a figure; C0, C1, ... when None.
+
+    Example:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> ax = plot_mean_std_seeds({"a": np.ones((3, 10))}, window=2, hline=1.0)
+        >>> len(ax.lines), len(ax.collections)
+        (2, 1)
+    """
+    arrays = check_curves(curves)
+    color = curve_colors(arrays, colors)
+    ax = new_axes(ax)
+    for label, y in arrays.items():
+        ys = smooth(y, window)
+        mean, std = ys.mean(axis=0), ys.std(axis=0)
+        x = np.arange(1, ys.shape[1] + 1)
+        ax.plot(x, mean, color=color[label], label=label)
+        ax.fill_between(x, mean - std, mean + std, color=color[label], alpha=0.2, linewidth=0)
+    if hline is not None:
+        ax.axhline(hline, color="k", ls="--", lw=1)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
     ax.legend(fontsize="small")
     return ax

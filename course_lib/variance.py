@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib.pg_weights import returns_to_go
+from course_lib.returns import returns_to_go
 from course_lib.softmax_policy import action_probs, grad_log_prob
 from course_lib.toy_mdp import ToyMDP, _check_theta_for, _check_trajectories
 

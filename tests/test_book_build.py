@@ -4,7 +4,8 @@ import re
 
 import pytest
 import yaml
-from conftest import ROOT
+
+from tests.conftest import ROOT
 
 
 def toc_files():

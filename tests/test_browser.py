@@ -15,8 +15,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from test_book_build import toc_files
+
+from tests.conftest import ROOT
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM_FLAGS = [

@@ -28,8 +28,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from test_browser import CHROMIUM_FLAGS, chromium_path  # noqa: F401 (a fixture)
+
+from tests.conftest import ROOT
 
 SCREENSHOTS = ROOT / "_build" / "screenshots" / "lab"
 CHAPTERS = sorted(p.name for p in (ROOT / "book").glob("0*.ipynb"))

@@ -6,7 +6,8 @@ import importlib.util
 import json
 
 import pytest
-from conftest import ROOT
+
+from tests.conftest import ROOT
 
 TOOL = ROOT / "tools" / "notebook_metadata.py"
 spec = importlib.util.spec_from_file_location("notebook_metadata", TOOL)

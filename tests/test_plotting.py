@@ -1,56 +1,75 @@
-"""Tests for course_lib/plotting.py: each helper returns its Axes and draws what it says."""
+"""Tests for course_lib/plotting.py: the shared helpers and the core ideas' figures."""
 
 import matplotlib
 
-matplotlib.use("Agg")  # no display in CI
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
-import matplotlib.pyplot as plt
-import numpy as np
-import pytest
+from course_lib.plotting import (  # noqa: E402
+    curve_colors,
+    plot_error_vs_n,
+    plot_estimators,
+    plot_gradient_check,
+    plot_mean_std_seeds,
+    plot_variances,
+    smooth,
+)
 
-from course_lib.mdp import OPTIMAL_P_RIGHT, OPTIMAL_VALUE, short_corridor_value
-from course_lib.plotting import plot_short_corridor_value
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
+def test_error_plot_reference_line_has_slope_minus_one_half():
+    n = np.array([10.0, 100.0, 1000.0])
+    ax = plot_error_vs_n(n, 3 / np.sqrt(n) * [1.1, 0.9, 1.0], predicted=3 / np.sqrt(n))
+    assert len(ax.lines) == 3 and ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    x, y = ax.lines[1].get_data()
+    assert np.isclose(np.polyfit(np.log(x), np.log(y), 1)[0], -0.5)
     plt.close("all")
 
 
-def test_short_corridor_value_makes_axes_with_curve_optimum_and_two_epsilon_greedy_marks():
-    ax = plot_short_corridor_value()
-    assert isinstance(ax, matplotlib.axes.Axes)
-    curve, optimum, eps_right, eps_left = ax.lines
-    p, v = curve.get_data()
-    assert len(p) == 500 and 0.0 < p.min() and p.max() < 1.0
-    np.testing.assert_allclose(v, (2 * p - 4) / (p * (1 - p)))
-    # The drawn maximum sits next to the marked optimum, which is the closed form's.
-    assert abs(p[np.argmax(v)] - OPTIMAL_P_RIGHT) < 2e-3
-    np.testing.assert_allclose(optimum.get_data(), [[OPTIMAL_P_RIGHT], [OPTIMAL_VALUE]])
-    np.testing.assert_allclose(eps_right.get_data(), [[0.95], [short_corridor_value(0.95)]])
-    np.testing.assert_allclose(eps_left.get_data(), [[0.05], [short_corridor_value(0.05)]])
-    labels = [text.get_text() for text in ax.get_legend().get_texts()]
-    assert len(labels) == 4 and "-44.2" in labels[2] and "-82.1" in labels[3]
-
-
-def test_short_corridor_value_draws_on_the_given_axes():
-    fig, (left, right) = plt.subplots(1, 2)
-    assert plot_short_corridor_value(ax=right, epsilon=None) is right
-    assert len(right.lines) == 2 and len(left.lines) == 0
-    assert right.get_ylim() == (-100.0, 0.0)
-
-
-def test_short_corridor_value_follows_epsilon():
-    ax = plot_short_corridor_value(epsilon=0.3, n_points=50)
-    assert len(ax.lines[0].get_xdata()) == 50
-    np.testing.assert_allclose(ax.lines[2].get_xdata(), [0.85])
-    np.testing.assert_allclose(ax.lines[3].get_xdata(), [0.15])
+def test_helpers_use_the_given_axes():
+    _, ax = plt.subplots()
+    assert plot_gradient_check([1.0], [1.0], [0.1], ["g"], ax=ax) is ax
+    assert plot_mean_std_seeds({"a": np.ones((2, 4))}, ax=ax, window=2) is ax
+    table = {"x": {"mean": np.zeros((2, 2)), "se": np.ones((2, 2)), "total_var": 1.0}}
+    assert plot_estimators(table, np.zeros((2, 2)), ax=ax) is ax
+    assert plot_variances(table, ax=ax) is ax
+    plt.close("all")
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"epsilon": 0.0}, {"epsilon": 1.5}, {"n_points": 1}, {"n_points": 2.5}]
+    ("call", "name"),
+    [
+        (lambda: plot_error_vs_n([1.0, 2.0], [1.0]), "n_grid and rms_error"),
+        (lambda: plot_error_vs_n([0.0, 2.0], [1.0, 1.0]), "positive"),
+        (lambda: plot_gradient_check([1.0, 2.0], [1.0, 2.0], [0.1, 0.1], ["a"]), "labels"),
+        (lambda: smooth(np.ones(3), 0), "window"),
+        (lambda: plot_mean_std_seeds({"a": np.ones(3)}), "curves"),
+    ],
 )
-def test_short_corridor_value_rejects_bad_arguments(kwargs):
-    with pytest.raises(ValueError):
-        plot_short_corridor_value(**kwargs)
+def test_bad_arguments_are_named(call, name):
+    with pytest.raises(ValueError, match=name):
+        call()
+    plt.close("all")
+
+
+def test_smooth_is_a_trailing_mean():
+    y = np.arange(10.0)
+    s = smooth(y, 3)
+    assert s[0] == 0 and s[1] == 0.5 and np.isclose(s[5], 4.0)
+    np.testing.assert_allclose(smooth(np.ones((2, 5)), 4), np.ones((2, 5)))
+    # from the window-th entry on, every value is the mean of the last `window` entries
+    x = np.random.default_rng(0).normal(size=(2, 30))
+    want = np.stack([x[:, t - 4 : t + 1].mean(axis=1) for t in range(4, 30)], axis=1)
+    np.testing.assert_allclose(smooth(x, 5)[:, 4:], want)
+
+
+def test_a_label_keeps_its_colour():
+    colors = {"a": "C0", "b": "C1"}
+    assert curve_colors({"b": 0}, colors) == {"b": "C1"}
+    _, ax = plt.subplots()
+    plot_mean_std_seeds({"b": np.ones((2, 4))}, ax=ax, colors=colors)
+    assert matplotlib.colors.to_hex(ax.lines[0].get_color()) == matplotlib.colors.to_hex("C1")
+    with pytest.raises(KeyError, match="colour"):
+        curve_colors({"e": 0}, colors)
+    plt.close("all")

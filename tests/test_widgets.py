@@ -2,9 +2,9 @@
 
 import ipywidgets as widgets
 import pytest
-from widget_state import links_in
 
 from course_lib.widgets import Step, derivation_stepper, step_html
+from tests.widget_state import links_in
 
 STEPS = [
     Step(r"J = \sum_\tau P R", "start"),

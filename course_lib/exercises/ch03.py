@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from course_lib.bandit_reinforce import exact_gradient
+from course_lib.bandit.reinforce import exact_gradient
 from course_lib.exercises import (
     _Wrong,
     as_array,

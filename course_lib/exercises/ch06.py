@@ -19,7 +19,8 @@ from course_lib.exercises import (
     close,
     right,
 )
-from course_lib.pg_weights import pg_weights, returns_to_go
+from course_lib.pg_weights import pg_weights
+from course_lib.returns import returns_to_go
 
 # --- Exercise: advantages by hand ------------------------------------------------------------
 
@@ -147,7 +148,7 @@ def _learns(run) -> str:
 @checker
 def check_fixed_loss(fixed_loss):
     """Bug hunt 1. `fixed_loss(logp, v, target, n_episodes)` -> (policy loss, value loss)."""
-    from course_lib.pg_bugs import reference_loss, train
+    from course_lib.cartpole.bugs import reference_loss, train
 
     if not callable(fixed_loss):
         raise _Wrong(f"pass the function itself, got {type(fixed_loss).__name__}.")
@@ -259,7 +260,7 @@ def _targets_hint(got: np.ndarray, rew: np.ndarray, mask: np.ndarray, gamma: flo
 @checker
 def check_fixed_targets(fixed_targets):
     """Bug hunt 2. `fixed_targets(rew, mask, gamma)` -> standardised G_t, shape (T, N)."""
-    from course_lib.pg_bugs import targets_per_batch, train
+    from course_lib.cartpole.bugs import targets_per_batch, train
 
     if not callable(fixed_targets):
         raise _Wrong(f"pass the function itself, got {type(fixed_targets).__name__}.")

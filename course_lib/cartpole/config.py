@@ -1,0 +1,145 @@
+"""The settings and the result of a CartPole REINFORCE run, shared by both trainers (chapter 4).
+
+`CartPoleConfig` is what `reinforce_numpy.train` and `reinforce_torch.train` take; both return a
+`TrainResult`. The config round-trips through JSON (`to_json` / `from_json`), which is how
+checkpoints and saved results record it without pickle.
+"""
+
+from __future__ import annotations
+
+import json
+import numbers
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+
+from course_lib.pg_weights import WEIGHT_KINDS
+
+
+@dataclass(frozen=True)
+class CartPoleConfig:
+    """Hyperparameters of one REINFORCE run on CartPole-v1. The defaults are chapter 4's
+    configuration.
+
+    How well they do is a measurement, not a guarantee. In the 10-seed run saved in
+    book/data/cartpole/weights.npz (seeds 0 to 9, 1,024 episodes each, made by
+    `OMP_NUM_THREADS=1 python -m course_lib.cartpole.runs --seeds 10 --out
+    book/data/cartpole/weights.npz`), these defaults solved CartPole-v1 (100 fresh episodes
+    of the policy averaged >= 475 steps after an update) in 9 of the 10 seeds, after a median
+    of 544 episodes over all ten, the unsolved seed counted as never; seed 6 was not solved
+    within 1,024 episodes. tests/test_cartpole_config.py checks these numbers against that
+    file. Other seeds, NumPy builds or thread counts give other runs."""
+
+    seed: int = 0
+    """Seeds the initial weights, the action sampling and the carts: same seed, same run."""
+    n_episodes: int = 1024
+    """The most episodes to run; a multiple of `n_envs`."""
+    n_envs: int = 64
+    """N, the episodes per update, collected side by side in a vectorised CartPole."""
+    n_hidden: int = 32
+    """H, the width of the ReLU hidden layer."""
+    lr: float = 0.03
+    """The RMSProp step size alpha."""
+    decay: float = 0.99
+    """RMSProp's weight on its old mean square of the gradient."""
+    eps: float = 1e-5
+    """Added to RMSProp's root mean square, so that a zero gradient does not divide by 0."""
+    gamma: float = 0.99
+    """The discount factor of the returns-to-go."""
+    weight: str = "rtg_std"
+    """What multiplies each grad log pi: one of pg_weights.WEIGHT_KINDS."""
+    stop_when_solved: bool = False
+    """Stop after the first update whose policy is solved: 100 fresh episodes of it average
+    >= 475 steps (cartpole.rollout.SolvedJudge)."""
+    progress: bool = True
+    """Show a progress bar (episodes, mean return of the last 100)."""
+
+    def __post_init__(self):
+        for name in ("seed", "n_episodes", "n_envs", "n_hidden"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+                raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+            if value < (0 if name == "seed" else 1):
+                raise ValueError(f"{name} must be {'>= 0' if name == 'seed' else '>= 1'}")
+        if self.n_episodes % self.n_envs:
+            raise ValueError(
+                f"n_episodes must be a multiple of n_envs = {self.n_envs}, got {self.n_episodes}"
+            )
+        for name in ("lr", "decay", "eps", "gamma"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real):
+                raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+            if not np.isfinite(value):
+                raise ValueError(f"{name} must be finite, got {value}")
+        if self.lr <= 0 or self.eps <= 0:
+            raise ValueError("lr and eps must be positive")
+        if not 0 <= self.decay < 1:
+            raise ValueError(f"decay must lie in [0, 1), got {self.decay}")
+        if not 0 <= self.gamma <= 1:
+            raise ValueError(f"gamma must lie in [0, 1], got {self.gamma}")
+        if self.weight not in WEIGHT_KINDS:
+            raise ValueError(f"weight must be one of {WEIGHT_KINDS}, got {self.weight!r}")
+        for name in ("stop_when_solved", "progress"):
+            if not isinstance(getattr(self, name), bool):
+                raise TypeError(f"{name} must be True or False")
+
+    def to_json(self) -> str:
+        """The config as a JSON string.
+
+        Example:
+            >>> CartPoleConfig.from_json(CartPoleConfig(seed=3).to_json()).seed
+            3
+        """
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> CartPoleConfig:
+        """The config that `to_json` wrote; unknown keys are an error."""
+        data = json.loads(str(text))
+        known = {f.name for f in fields(cls)}
+        if not isinstance(data, dict) or not set(data) <= known:
+            raise ValueError(f"not a CartPoleConfig: keys {sorted(data)}")
+        return cls(**data)
+
+
+@dataclass
+class TrainResult:
+    """What a trainer returns.
+
+    Attributes:
+        ep_ret: the (undiscounted) return of every episode, in the order they finished,
+            shape (n,). CartPole pays 1 per step, so it equals the episode's length.
+        solved_at: the training episodes before the first update after which the policy was
+            solved (100 fresh episodes of it averaged >= 475 steps), or None.
+        seconds: wall-clock seconds of the whole run, set-up included, judging left out.
+        n_steps: the environment steps taken inside episodes.
+        policy: the trained policy (a TwoLayerPolicy or a TorchPolicy).
+        optimizer: its optimiser (RMSProp or torch.optim.RMSprop), for checkpoints.
+        config: the config of the run.
+    """
+
+    ep_ret: np.ndarray
+    solved_at: int | None
+    seconds: float
+    n_steps: int
+    policy: object
+    optimizer: object
+    config: CartPoleConfig
+    eval_len: np.ndarray
+    """The mean length of 100 fresh episodes of the policy after each update, shape (U,)."""
+    judge_seconds: float = 0.0
+    """The wall-clock seconds spent judging the policy, left out of `seconds`."""
+
+
+def progress_bar(config: CartPoleConfig, desc: str):
+    """A tqdm bar over episodes (a widget in a notebook, text in a terminal); silent when
+    `config.progress` is False."""
+    from tqdm.auto import tqdm  # imported here: the library itself needs no tqdm to load
+
+    return tqdm(total=config.n_episodes, desc=desc, unit="ep", disable=not config.progress)
+
+
+def advance(bar, ep_ret: list) -> None:
+    """Move `bar` to len(ep_ret) episodes and show the mean return of the last 100."""
+    bar.update(len(ep_ret) - bar.n)
+    bar.set_postfix(mean100=f"{np.mean(ep_ret[-100:]):.1f}", refresh=False)
