@@ -14,9 +14,9 @@ step (usually (y_t - p_t) * G_t) and back-propagates it to W1 and W2.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from course_lib._validate import check_int
 
 
 def sigmoid(z):
@@ -29,14 +29,6 @@ def sigmoid(z):
     # exp(-log(1 + exp(-z))): logaddexp never overflows, and unlike 0.5 * (1 + tanh(z / 2))
     # it keeps full relative precision for tiny probabilities.
     return np.exp(-np.logaddexp(0.0, -np.asarray(z)))
-
-
-def _positive_int(name: str, n) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(n).__name__}")
-    if n < 1:
-        raise ValueError(f"{name} must be at least 1, got {n}")
-    return int(n)
 
 
 class TwoLayerPolicy:
@@ -68,8 +60,8 @@ class TwoLayerPolicy:
     """
 
     def __init__(self, n_inputs: int, n_hidden: int, rng: np.random.Generator, *, dtype=np.float64):
-        self.n_inputs = _positive_int("n_inputs", n_inputs)
-        self.n_hidden = _positive_int("n_hidden", n_hidden)
+        self.n_inputs = check_int("n_inputs", n_inputs, low=1)
+        self.n_hidden = check_int("n_hidden", n_hidden, low=1)
         if not isinstance(rng, np.random.Generator):
             raise TypeError(f"rng must be a numpy.random.Generator, got {type(rng).__name__}")
         dtype = np.dtype(dtype)

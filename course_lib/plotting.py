@@ -12,15 +12,13 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
-from course_lib._validate import as_finite_array
+from course_lib._validate import as_finite_array, check_int
 
 
 def new_axes(ax, figsize=(6.4, 3.8)):
     """`ax` itself, or the Axes of a new figure of `figsize` when `ax` is None.
 
     Example:
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
         >>> ax = new_axes(None)
         >>> new_axes(ax) is ax
         True
@@ -60,6 +58,45 @@ def curve_colors(arrays: dict, colors) -> dict:
     return {label: colors[label] for label in arrays}
 
 
+def plot_mean_band(ax, x, y, *, color, label: str, lo=None, hi=None):
+    """Draw the mean over runs of `y` (n_runs, n_points) against `x`, with a band of +- one
+    standard deviation, cut to [lo, hi] where given (numbers or arrays of shape (n_points,)).
+
+    Example:
+        >>> ax = new_axes(None)
+        >>> mean = plot_mean_band(ax, [1, 2], [[0.0, 2.0], [2.0, 2.0]], color="C0", label="a", lo=0)
+        >>> mean, len(ax.lines), len(ax.collections)
+        (array([1., 2.]), 1, 1)
+    """
+    y = as_finite_array("y", y, ndim=2)
+    mean, std = y.mean(axis=0), y.std(axis=0)  # (n_points,), (n_points,)
+    band_lo, band_hi = mean - std, mean + std
+    if lo is not None:
+        band_lo = np.maximum(band_lo, lo)
+    if hi is not None:
+        band_hi = np.minimum(band_hi, hi)
+    ax.plot(x, mean, color=color, label=label)
+    ax.fill_between(x, band_lo, band_hi, color=color, alpha=0.2, linewidth=0)
+    return mean
+
+
+def finish_axes(ax, *, xlabel: str, ylabel: str, hline: float | None = None, **legend):
+    """Label the axes, draw a dashed reference line at `hline` (unless None), grid and legend.
+
+    Example:
+        >>> ax = finish_axes(new_axes(None), xlabel="episode", ylabel="return", hline=475)
+        >>> ax.get_xlabel(), len(ax.lines)
+        ('episode', 1)
+    """
+    if hline is not None:
+        ax.axhline(hline, color="k", linestyle="--", linewidth=1)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize="small", **legend)
+    return ax
+
+
 def plot_error_vs_n(n_grid, rms_error, *, predicted=None, ax=None):
     """RMS error of a Monte-Carlo estimate against the sample size N, on log-log axes (ch. 2).
 
@@ -76,8 +113,6 @@ def plot_error_vs_n(n_grid, rms_error, *, predicted=None, ax=None):
         The Axes: 2 lines, or 3 with `predicted`.
 
     Example:
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
         >>> n = np.array([10, 100, 1000])
         >>> len(plot_error_vs_n(n, 1 / np.sqrt(n)).lines)
         2
@@ -131,8 +166,6 @@ def plot_gradient_check(exact, estimate, stderr, labels, ax=None):
         The Axes.
 
     Example:
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
         >>> ax = plot_gradient_check([1.0, -1.0], [1.1, -0.9], [0.1, 0.1], ["a", "b"])
         >>> [t.get_text() for t in ax.get_xticklabels()]
         ['a', 'b']
@@ -173,8 +206,6 @@ def plot_estimators(table: dict, exact, ax=None):
         exact: the exact gradient, the shape of each "mean" in `table`.
 
     Example:
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
         >>> t = {"a": {"mean": np.zeros((1, 2)), "se": np.ones((1, 2)), "total_var": 1.0}}
         >>> len(plot_estimators(t, np.zeros((1, 2))).containers)
         1
@@ -208,8 +239,6 @@ def plot_variances(table: dict, ax=None):
     """The total variance of one trajectory's estimate, one bar per estimator.
 
     Example:
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
         >>> len(plot_variances({"a": {"total_var": 2.0}, "b": {"total_var": 1.0}}).patches)
         2
     """
@@ -232,8 +261,7 @@ def smooth(y, window: int) -> np.ndarray:
         array([1., 2., 4., 6.])
     """
     y = as_finite_array("y", y)
-    if isinstance(window, bool) or not isinstance(window, int) or window < 1:
-        raise ValueError(f"window must be a positive int, got {window!r}")
+    window = check_int("window", window, low=1)
     csum = np.cumsum(y, axis=-1)
     out = csum.copy()
     out[..., window:] = csum[..., window:] - csum[..., :-window]
@@ -260,8 +288,6 @@ def plot_mean_std_seeds(
         colors: label -> colour, the same for every panel of a figure; C0, C1, ... when None.
 
     Example:
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
         >>> ax = plot_mean_std_seeds({"a": np.ones((3, 10))}, window=2, hline=1.0)
         >>> len(ax.lines), len(ax.collections)
         (2, 1)
@@ -270,15 +296,7 @@ def plot_mean_std_seeds(
     color = curve_colors(arrays, colors)
     ax = new_axes(ax)
     for label, y in arrays.items():
-        ys = smooth(y, window)
-        mean, std = ys.mean(axis=0), ys.std(axis=0)
-        x = np.arange(1, ys.shape[1] + 1)
-        ax.plot(x, mean, color=color[label], label=label)
-        ax.fill_between(x, mean - std, mean + std, color=color[label], alpha=0.2, linewidth=0)
-    if hline is not None:
-        ax.axhline(hline, color="k", ls="--", lw=1)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
+        ys = smooth(y, window)  # (n_seeds, n_points)
+        plot_mean_band(ax, np.arange(1, ys.shape[1] + 1), ys, color=color[label], label=label)
+    finish_axes(ax, xlabel=xlabel, ylabel=ylabel, hline=hline)
     return ax

@@ -1,92 +1,61 @@
-"""Interactive widgets for the book: thin shells over pure, tested functions.
+"""Kernel-less widgets: the plumbing every widget of the book shares.
 
-Every widget here works in two places: live in Jupyter, and in the rendered HTML with no
-kernel. That rules out Python callbacks (`observe`, `interact`), which need a kernel.
-Instead each view is computed up front and the controls are wired to a `Stack` of views
-with `jslink`, which the browser carries out on its own.
+Every widget in the book works in two places: live in Jupyter, and in the rendered HTML with
+no kernel. That rules out Python callbacks (`observe`, `interact`), which need a kernel.
+Instead each view is computed up front, put in a `Stack`, and the controls select a view
+through `jsdlink`, which the browser carries out on its own. `linked_stack` is that one
+pattern; `nested_stack` stacks it, one level per control.
+
+Where the widgets live (CONTRIBUTING.md): a core idea's widget in `widgets_<idea>.py` beside
+this module (`widgets_derivation`, `widgets_returns`, `widgets_gae`), a problem's in its package
+(`course_lib.bandit.widgets`, `course_lib.corridor.widgets`, `course_lib.pong.inside`).
 """
 
 from __future__ import annotations
 
-import html
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 
 import ipywidgets as widgets
 
 
-@dataclass(frozen=True)
-class Step:
-    """One step of a derivation: an equation and what changed since the previous step.
+def linked_stack(control: widgets.Widget, children, *, trait: str = "index") -> widgets.Stack:
+    """A `Stack` of `children` whose shown child follows `control.<trait>` in the browser.
 
-    Attributes:
-        equation: LaTeX of the equation, without the surrounding ``$$``.
-        note: one or two sentences that say what changed and why it is allowed. May
-            contain inline math between single dollar signs.
-    """
-
-    equation: str
-    note: str
-
-
-def step_html(step: Step, k: int, n: int, title: str = "") -> str:
-    """The HTML of step `k` (1-based) of `n`: a header, the equation in display math, the note.
+    The link is a `jsdlink` (control -> stack), so it works in the static HTML; the stack
+    starts on the child the control shows now.
 
     Example:
-        >>> "Step 2 of 3" in step_html(Step("a = b", "why"), 2, 3)
-        True
+        >>> slider = widgets.IntSlider(value=1, min=0, max=2)
+        >>> stack = linked_stack(slider, [widgets.HTML(str(k)) for k in range(3)], trait="value")
+        >>> stack.selected_index, len(stack.children)
+        (1, 3)
     """
-    if not isinstance(step, Step):
-        raise TypeError(f"step must be a Step, got {type(step).__name__}")
-    if not 1 <= k <= n:
-        raise ValueError(f"k must lie in [1, n] = [1, {n}], got {k}")
-    header = f"Step {k} of {n}" + (f" · {html.escape(title)}" if title else "")
-    return (
-        f'<div class="derivation-step" data-step="{k}">'
-        f'<div style="font-size:0.85em;color:#666">{header}</div>'
-        f"<div>$$ {step.equation} $$</div>"
-        f'<div style="margin-top:0.3em"><b>What changed:</b> {step.note}</div>'
-        "</div>"
-    )
+    children = list(children)
+    start = getattr(control, trait)
+    if not isinstance(start, int) or not 0 <= start < len(children):
+        raise ValueError(f"control.{trait} must index the {len(children)} children, got {start!r}")
+    stack = widgets.Stack(children, selected_index=start)
+    widgets.jsdlink((control, trait), (stack, "selected_index"))
+    return stack
 
 
-def derivation_stepper(steps: list[Step], title: str = "", interval_ms: int = 3000) -> widgets.VBox:
-    """A widget that steps through a derivation one equation at a time.
+def nested_stack(levels: Sequence[tuple[widgets.Widget, int]], leaf: Callable) -> widgets.Stack:
+    """A tree of Stacks, one level per (control, n): control k picks the child at level k.
 
-    Controls: a Play button that advances by itself, a slider (drag it, or focus it and use
-    the arrow keys) and a step counter whose arrows are previous/next. All three are linked
-    on the JavaScript side to a `Stack` that shows one step, so it works without a kernel.
-
-    Args:
-        steps: the derivation, at least one `Step`.
-        title: shown in every step's header.
-        interval_ms: how long Play dwells on each step.
+    Every Stack of level k follows `control.index` through `linked_stack`, so the tree works
+    in the static HTML. `leaf(path)` makes the widget at the index tuple `path`. Adding a
+    setting (say, a baseline on/off) is one more level.
 
     Example:
-        >>> w = derivation_stepper([Step("x = 1", "start"), Step("x + 1 = 2", "add one")])
-        >>> len(w.children[1].children)   # a blank page 0, then one page per step
-        3
+        >>> a = widgets.ToggleButtons(options=["x", "y"])
+        >>> b = widgets.Dropdown(options=["1", "2", "3"])
+        >>> tree = nested_stack([(a, 2), (b, 3)], lambda path: widgets.HTML(str(path)))
+        >>> len(tree.children), len(tree.children[1].children), tree.children[1].children[2].value
+        (2, 3, '(1, 2)')
     """
-    if isinstance(steps, Step) or not isinstance(steps, (list, tuple)):
-        raise TypeError(f"steps must be a list of Step, got {type(steps).__name__}")
-    if not steps or not all(isinstance(s, Step) for s in steps):
-        raise ValueError("steps must be a non-empty list of Step")
-    n = len(steps)
-    # Index 0 of the stack is an empty page that the controls (min=1) never select, so that
-    # the counter, the slider and the stack can share one 1-based index through jslink.
-    pages = [widgets.HTML("")] + [
-        widgets.HTMLMath(step_html(step, k, n, title)) for k, step in enumerate(steps, start=1)
-    ]
-    stack = widgets.Stack(pages, selected_index=1, layout=widgets.Layout(min_height="8em"))
-    play = widgets.Play(value=1, min=1, max=n, step=1, interval=interval_ms, description="Play")
-    # No readout: the counter beside the slider already shows the step number.
-    slider = widgets.IntSlider(
-        value=1, min=1, max=n, description="Step", readout=False, continuous_update=True
-    )
-    counter = widgets.BoundedIntText(value=1, min=1, max=n, layout=widgets.Layout(width="5em"))
-    widgets.jslink((play, "value"), (slider, "value"))
-    widgets.jslink((slider, "value"), (counter, "value"))
-    widgets.jslink((slider, "value"), (stack, "selected_index"))
-    controls = widgets.HBox([play, slider, counter, widgets.Label(f"of {n}")])
-    box = widgets.VBox([controls, stack])
-    box.add_class("derivation-stepper")
-    return box
+    control, n = levels[0]
+    if len(levels) == 1:
+        children = [leaf((i,)) for i in range(n)]
+    else:
+        children = [nested_stack(levels[1:], lambda path, i=i: leaf((i, *path))) for i in range(n)]
+    return linked_stack(control, children)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import ipywidgets as widgets
@@ -23,9 +23,10 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from PIL import Image
 
-from course_lib._validate import as_finite_array, as_real, check_gamma
+from course_lib._validate import as_finite_array, as_real, check_gamma, check_int
 from course_lib.returns import discounted_returns
 from course_lib.returns import standardize as standardized
+from course_lib.widgets import nested_stack
 
 DEFAULT_GAMMAS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.99, 1.0)
 FIGSIZE, DPI = (6.4, 3.8), 100  # 640 x 380 pixels, 6-7 KB per view once quantised
@@ -147,10 +148,8 @@ def reward_presets(T: int = 50, seed: int = 0) -> dict[str, np.ndarray]:
         >>> list(p), p["CartPole-like"].shape, set(np.unique(p["Pong-like"])) <= {-1.0, 0.0, 1.0}
         (['CartPole-like', 'Pong-like', 'random'], (40,), True)
     """
-    if isinstance(T, bool) or not isinstance(T, (int, np.integer)) or T < 2:
-        raise ValueError(f"T must be an integer >= 2, got {T!r}")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an integer, got {type(seed).__name__}")
+    T = check_int("T", T, low=2)
+    seed = check_int("seed", seed)
     rng = np.random.default_rng(seed)
     pong = np.zeros(T)
     ends = np.cumsum(rng.integers(6, 15, size=T))  # more rally ends than needed
@@ -224,8 +223,6 @@ def plot_rtg_view(view: RTGView, axes=None, *, title: str = ""):
         The three Axes.
 
     Example:
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
         >>> axes = plot_rtg_view(rtg_view([1.0, -1.0], gamma=1.0))
         >>> axes[2].get_title().split(":")[-1]
         '  sum of positive 0, of negative -1'
@@ -275,23 +272,6 @@ def view_png(view: RTGView, title: str = "", colors: int = 64) -> bytes:
     out = io.BytesIO()
     img.save(out, format="png", optimize=True)
     return out.getvalue()
-
-
-def nested_stack(levels: Sequence[tuple[widgets.Widget, int]], leaf: Callable) -> widgets.Stack:
-    """A tree of Stacks, one level per (control, n): control k picks the child at level k.
-
-    Every Stack of level k follows `control.index` through a `jsdlink` (one control, many
-    targets), so the tree works in the static HTML. `leaf(path)` makes the widget at the
-    index tuple `path`. Adding a setting (say, a baseline on/off) is one more level.
-    """
-    control, n = levels[0]
-    if len(levels) == 1:
-        children = [leaf((i,)) for i in range(n)]
-    else:
-        children = [nested_stack(levels[1:], lambda path, i=i: leaf((i, *path))) for i in range(n)]
-    stack = widgets.Stack(children, selected_index=control.index)
-    widgets.jsdlink((control, "index"), (stack, "selected_index"))
-    return stack
 
 
 class RTGVisualiser(widgets.VBox):

@@ -7,6 +7,7 @@ of every page goes to `_build/screenshots/` for a person to review.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -15,9 +16,9 @@ import threading
 from pathlib import Path
 
 import pytest
-from test_book_build import toc_files
 
 from tests.conftest import ROOT
+from tests.test_book_build import toc_files
 
 SCREENSHOTS = ROOT / "_build" / "screenshots"
 CHROMIUM_FLAGS = [
@@ -211,17 +212,31 @@ def pages_with(css_class: str) -> list[str]:
     return [n for n in page_names() if css_class in (html / f"{n}.html").read_text(errors="ignore")]
 
 
+@contextlib.contextmanager
+def widget_page(browser, site, css_class: str):
+    """The first page whose saved widgets include `css_class`, opened; no page error allowed."""
+    names = pages_with(css_class)
+    assert names, f"no page shows a {css_class}"
+    visit = PageVisit(browser, f"{site}/{names[0]}.html")
+    try:
+        yield visit.page
+        assert not visit.errors, visit.errors
+    finally:
+        visit.close()
+
+
+def press_on_slider(page, widget: str, key: str, times: int = 1) -> None:
+    """Focus the first slider handle of the widget with class `widget` and press `key`."""
+    page.locator(f".{widget} .noUi-handle").first.focus()
+    for _ in range(times):
+        page.keyboard.press(key)
+
+
 @pytest.mark.slow
 def test_derivation_stepper_steps_on_keys_clicks_and_play(browser, site, book_build):
-    names = pages_with("derivation-stepper")
-    assert names, "no page shows a derivation stepper"
-    visit = PageVisit(browser, f"{site}/{names[0]}.html")
-    page = visit.page
-    try:
+    with widget_page(browser, site, "derivation-stepper") as page:
         assert visible_step(page) == 1
-        handle = page.locator(".derivation-stepper .noUi-handle").first
-        handle.focus()
-        page.keyboard.press("ArrowRight")
+        press_on_slider(page, "derivation-stepper", "ArrowRight")
         page.wait_for_function(STEP_IS, arg="2")
         page.keyboard.press("ArrowLeft")
         page.wait_for_function(STEP_IS, arg="1")
@@ -241,9 +256,6 @@ def test_derivation_stepper_steps_on_keys_clicks_and_play(browser, site, book_bu
             "document.querySelector('.derivation-stepper .derivation-step').dataset.step !== '1'",
             timeout=15_000,
         )
-        assert not visit.errors, visit.errors
-    finally:
-        visit.close()
 
 
 def visible_picture(page, widget: str, prefix: str) -> str:
@@ -259,11 +271,7 @@ def visible_rtg_view(page) -> str:
 
 @pytest.mark.slow
 def test_return_to_go_visualiser_switches_views(browser, site, book_build):
-    names = pages_with("rtg-visualiser")
-    assert names, "no page shows the return-to-go visualiser"
-    visit = PageVisit(browser, f"{site}/{names[0]}.html")
-    page = visit.page
-    try:
+    with widget_page(browser, site, "rtg-visualiser") as page:
         assert page.locator(".rtg-visualiser img").count() == 1  # a Stack shows one view
         start = visible_rtg_view(page).split("-")
         # The preset: click the second toggle button of the first row.
@@ -277,8 +285,7 @@ def test_return_to_go_visualiser_switches_views(browser, site, book_build):
         assert after_preset[0] == "1" and after_preset[1:] == start[1:]
         # gamma: one step along the slider with the keyboard (right from the first value).
         step = 1 if after_preset[3] == "0" else -1
-        page.locator(".rtg-visualiser .noUi-handle").first.focus()
-        page.keyboard.press("ArrowRight" if step == 1 else "ArrowLeft")
+        press_on_slider(page, "rtg-visualiser", "ArrowRight" if step == 1 else "ArrowLeft")
         page.wait_for_function(
             "v => !document.querySelector('.rtg-visualiser img').className.includes(v)",
             arg=f"rtg-view-{'-'.join(after_preset)}",
@@ -286,18 +293,11 @@ def test_return_to_go_visualiser_switches_views(browser, site, book_build):
         after_gamma = visible_rtg_view(page).split("-")
         assert after_gamma[:3] == after_preset[:3]
         assert int(after_gamma[3]) == int(after_preset[3]) + step
-        assert not visit.errors, visit.errors
-    finally:
-        visit.close()
 
 
 @pytest.mark.slow
 def test_bandit_explorer_play_advances(browser, site, book_build):
-    names = pages_with("bandit-explorer")
-    assert names, "no page shows the bandit explorer"
-    visit = PageVisit(browser, f"{site}/{names[0]}.html")
-    page = visit.page
-    try:
+    with widget_page(browser, site, "bandit-explorer") as page:
         readout = page.locator(
             ".bandit-explorer .widget-play + .widget-slider .widget-readout, "
             ".bandit-explorer .widget-selection-slider .widget-readout"
@@ -310,9 +310,6 @@ def test_bandit_explorer_play_advances(browser, site, book_build):
             arg=before,
             timeout=15_000,
         )
-        assert not visit.errors, visit.errors
-    finally:
-        visit.close()
 
 
 def visible_inside_step(page) -> str:
@@ -322,16 +319,11 @@ def visible_inside_step(page) -> str:
 
 @pytest.mark.slow
 def test_inside_the_agent_view_scrubs_and_plays(browser, site, book_build):
-    names = pages_with("inside-agent")
-    assert names, "no page shows the inside-the-agent view"
-    visit = PageVisit(browser, f"{site}/{names[0]}.html")
-    page = visit.page
-    try:
+    with widget_page(browser, site, "inside-agent") as page:
         assert page.locator(".inside-agent img").count() == 1  # a Stack shows one step
         assert visible_inside_step(page) == "inside-step-0"
         # The slider, one step right with the keyboard: the next picture.
-        page.locator(".inside-agent .noUi-handle").first.focus()
-        page.keyboard.press("ArrowRight")
+        press_on_slider(page, "inside-agent", "ArrowRight")
         page.wait_for_function(
             "!document.querySelector('.inside-agent img').className.split(' ')"
             ".includes('inside-step-0')"
@@ -345,9 +337,6 @@ def test_inside_the_agent_view_scrubs_and_plays(browser, site, book_build):
             arg=after_key,
             timeout=15_000,
         )
-        assert not visit.errors, visit.errors
-    finally:
-        visit.close()
 
 
 def visible_corridor_view(page) -> tuple[str, float]:
@@ -361,18 +350,12 @@ def visible_corridor_view(page) -> tuple[str, float]:
 def test_corridor_explorer_slider_shows_the_exact_value(browser, site, book_build):
     from course_lib.mdp import short_corridor_value
 
-    names = pages_with("corridor-explorer")
-    assert names, "no page shows the corridor explorer"
-    visit = PageVisit(browser, f"{site}/{names[0]}.html")
-    page = visit.page
-    try:
+    with widget_page(browser, site, "corridor-explorer") as page:
         assert page.locator(".corridor-explorer .corridor-view").count() == 1  # one view shown
         p, value = visible_corridor_view(page)
         assert p == "0.50" and value == pytest.approx(short_corridor_value(0.5), abs=0.005)
         # Three steps right with the keyboard: p = 0.53, and the value the library computes.
-        page.locator(".corridor-explorer .noUi-handle").first.focus()
-        for _ in range(3):
-            page.keyboard.press("ArrowRight")
+        press_on_slider(page, "corridor-explorer", "ArrowRight", times=3)
         page.wait_for_function(
             "document.querySelector('.corridor-explorer .corridor-view').dataset.p === '0.53'"
         )
@@ -390,6 +373,3 @@ def test_corridor_explorer_slider_shows_the_exact_value(browser, site, book_buil
         p, value = visible_corridor_view(page)
         assert value == pytest.approx(short_corridor_value(0.45), abs=0.005)
         assert page.locator(".corridor-explorer .corridor-view").count() == 1
-        assert not visit.errors, visit.errors
-    finally:
-        visit.close()

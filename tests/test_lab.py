@@ -28,9 +28,9 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from test_browser import CHROMIUM_FLAGS, chromium_path  # noqa: F401 (a fixture)
 
 from tests.conftest import ROOT
+from tests.test_browser import CHROMIUM_FLAGS, chromium_path  # noqa: F401 (a fixture)
 
 SCREENSHOTS = ROOT / "_build" / "screenshots" / "lab"
 CHAPTERS = sorted(p.name for p in (ROOT / "book").glob("0*.ipynb"))

@@ -1,61 +1,32 @@
-"""Tests for course_lib.widgets: the views are right and the links live on the JS side."""
+"""Tests for course_lib.widgets: a control drives its Stack through a JS-side link."""
 
 import ipywidgets as widgets
 import pytest
 
-from course_lib.widgets import Step, derivation_stepper, step_html
+from course_lib.widgets import linked_stack, nested_stack
 from tests.widget_state import links_in
 
-STEPS = [
-    Step(r"J = \sum_\tau P R", "start"),
-    Step(r"\nabla J = \sum_\tau \nabla P R", "move the gradient in"),
-]
+
+def test_linked_stack_follows_the_control_in_the_saved_state():
+    slider = widgets.IntSlider(value=2, min=0, max=3)
+    stack = linked_stack(slider, [widgets.HTML(str(k)) for k in range(4)], trait="value")
+    assert stack.selected_index == 2
+    assert ((slider.model_id, "value"), (stack.model_id, "selected_index")) in links_in(stack)
 
 
-def test_step_html_shows_header_equation_and_note():
-    text = step_html(STEPS[1], 2, 2, title="REINFORCE")
-    assert "Step 2 of 2 · REINFORCE" in text
-    assert r"$$ \nabla J = \sum_\tau \nabla P R $$" in text
-    assert "move the gradient in" in text
+def test_linked_stack_rejects_a_control_outside_the_children():
+    slider = widgets.IntSlider(value=5, min=0, max=9)
+    with pytest.raises(ValueError, match="control.value"):
+        linked_stack(slider, [widgets.HTML("a")], trait="value")
 
 
-def test_step_html_escapes_the_title():
-    assert "&lt;b&gt;" in step_html(STEPS[0], 1, 1, title="<b>")
-
-
-def test_stepper_has_one_page_per_step_and_starts_at_the_first():
-    box = derivation_stepper(STEPS, title="t")
-    controls, stack = box.children
-    assert isinstance(stack, widgets.Stack)
-    assert len(stack.children) == len(STEPS) + 1
-    assert stack.selected_index == 1
-    play, slider, counter, _ = controls.children
-    assert (play.min, play.max, slider.min, slider.max) == (1, 2, 1, 2)
-    for k, page in enumerate(stack.children[1:], start=1):
-        assert f"Step {k} of 2" in page.value
-
-
-def test_every_control_drives_the_stack_without_a_kernel():
-    box = derivation_stepper(STEPS)
-    controls, stack = box.children
-    play, slider, counter, _ = controls.children
-    links = links_in(box)
-    assert ((play.model_id, "value"), (slider.model_id, "value")) in links
-    assert ((slider.model_id, "value"), (counter.model_id, "value")) in links
-    assert ((slider.model_id, "value"), (stack.model_id, "selected_index")) in links
-
-
-@pytest.mark.parametrize(
-    ("steps", "error"),
-    [([], ValueError), (Step("a", "b"), TypeError), (["x = 1"], ValueError), ("x", TypeError)],
-)
-def test_bad_steps_are_rejected(steps, error):
-    with pytest.raises(error, match="steps"):
-        derivation_stepper(steps)
-
-
-def test_step_html_rejects_bad_arguments():
-    with pytest.raises(ValueError, match="k must lie"):
-        step_html(STEPS[0], 3, 2)
-    with pytest.raises(TypeError, match="step must be a Step"):
-        step_html("x", 1, 1)
+def test_nested_stack_puts_each_leaf_at_its_path_and_links_every_level():
+    a = widgets.ToggleButtons(options=["x", "y"], index=1)
+    b = widgets.Dropdown(options=["1", "2", "3"], index=0)
+    tree = nested_stack([(a, 2), (b, 3)], lambda path: widgets.HTML(repr(path)))
+    links = links_in(tree)
+    assert tree.selected_index == 1
+    assert ((a.model_id, "index"), (tree.model_id, "selected_index")) in links
+    for i, sub in enumerate(tree.children):
+        assert ((b.model_id, "index"), (sub.model_id, "selected_index")) in links
+        assert [leaf.value for leaf in sub.children] == [repr((i, j)) for j in range(3)]

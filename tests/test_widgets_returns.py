@@ -6,7 +6,6 @@ import ipywidgets as widgets
 import matplotlib
 import numpy as np
 import pytest
-from ipywidgets.embed import dependency_state, embed_data
 
 from course_lib.returns import discounted_returns
 from course_lib.widgets_returns import (
@@ -18,6 +17,7 @@ from course_lib.widgets_returns import (
     rtg_view,
     rtg_visualiser,
 )
+from tests.widget_state import links_in, own_state
 
 matplotlib.use("Agg")
 
@@ -31,43 +31,9 @@ def default_widget():
     return rtg_visualiser()
 
 
-def own_state(widget):
-    """The saved state of `widget`'s models and of the links between them only.
-
-    `embed_data` saves every widget alive in the process (as a notebook page does), so in a
-    test session it also holds other tests' widgets; keep only what belongs to this one.
-    """
-    state = embed_data(views=[widget])["manager_state"]
-    own = dependency_state([widget])
-    ids = set(own)
-    for model_id, model in state["state"].items():
-        if model["model_name"] in ("LinkModel", "DirectionalLinkModel"):
-            ends = {
-                model["state"][end][0].removeprefix("IPY_MODEL_") for end in ("source", "target")
-            }
-            if ends <= ids:
-                own[model_id] = model
-    return {**state, "state": own}
-
-
 @pytest.fixture(scope="module")
 def default_state(default_widget):
     return own_state(default_widget)
-
-
-def links_in(manager_state):
-    """(source, target) pairs of every JS-side link in a saved state, as (model_id, attr)."""
-    links = []
-    for model in manager_state["state"].values():
-        if model["model_name"] in ("LinkModel", "DirectionalLinkModel"):
-            src, tgt = model["state"]["source"], model["state"]["target"]
-            links.append(
-                (
-                    (src[0].removeprefix("IPY_MODEL_"), src[1]),
-                    (tgt[0].removeprefix("IPY_MODEL_"), tgt[1]),
-                )
-            )
-    return links
 
 
 def stacks_by_level(stack):

@@ -23,9 +23,10 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
-from course_lib._validate import as_finite_array
+from course_lib._validate import as_finite_array, check_int
 from course_lib.bandit.env import check_arm_probs
 from course_lib.bandit.reinforce import draw_uniforms, prefers_wrong_arm, reinforce_vectorised
+from course_lib.widgets import linked_stack, nested_stack
 
 # Matplotlib's default colour cycle, so the widget's arms match the chapter's figures.
 COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2")
@@ -89,8 +90,7 @@ def learning_grid(
         raise ValueError(
             f"alphas must be a non-empty list of positive step sizes, got {alphas.tolist()}"
         )
-    if isinstance(n_frames, bool) or not isinstance(n_frames, int) or n_frames < 2:
-        raise ValueError(f"n_frames must be an integer >= 2, got {n_frames!r}")
+    n_frames = check_int("n_frames", n_frames, low=2)
     u_act, u_rew = draw_uniforms(n_runs, n_steps, seed)
     P, A, k = presets.shape[0], alphas.size, presets.shape[1]
     pi_mean = np.empty((P, A, n_steps + 1, k))
@@ -314,28 +314,20 @@ def bandit_explorer(
     play = widgets.Play(value=start, min=0, max=n_frames - 1, step=1, interval=interval_ms)
     widgets.jslink((play, "value"), (pull, "index"))
 
-    per_preset = []
-    for i, probs in enumerate(grid.probs):
-        legend = widgets.HTML(legend_html(probs, grid.n_runs))
-        per_alpha = []
-        for j in range(grid.alphas.size):
-            frames = widgets.Stack(
-                [
-                    widgets.HTML(
-                        curve_svg(grid.pi_mean[i, j], marker=n)
-                        + bars_html(grid.pi_mean[i, j, n], probs, n, grid.wrong[i, j, n])
-                    )
-                    for n in frames_list
-                ],
-                selected_index=start,
+    legends = [widgets.HTML(legend_html(probs, grid.n_runs)) for probs in grid.probs]
+
+    def page(path):  # one (arms, step size) setting: its legend and the frames the pull picks
+        i, j = path
+        frames = [
+            widgets.HTML(
+                curve_svg(grid.pi_mean[i, j], marker=n)
+                + bars_html(grid.pi_mean[i, j, n], grid.probs[i], n, grid.wrong[i, j, n])
             )
-            widgets.jslink((pull, "index"), (frames, "selected_index"))
-            per_alpha.append(widgets.VBox([legend, frames]))
-        by_alpha = widgets.Stack(per_alpha, selected_index=alpha.index)
-        widgets.jslink((alpha, "index"), (by_alpha, "selected_index"))
-        per_preset.append(by_alpha)
-    views = widgets.Stack(per_preset, selected_index=0)
-    widgets.jslink((arms, "index"), (views, "selected_index"))
+            for n in frames_list
+        ]
+        return widgets.VBox([legends[i], linked_stack(pull, frames)])
+
+    views = nested_stack([(arms, len(grid.probs)), (alpha, grid.alphas.size)], page)
 
     controls = widgets.VBox([arms, alpha, widgets.HBox([play, pull])])
     box = widgets.VBox([controls, views])

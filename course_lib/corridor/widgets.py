@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import ipywidgets as widgets
 import numpy as np
 
-from course_lib._validate import as_real
+from course_lib._validate import as_real, check_int
 from course_lib.mdp import (
     LEFT,
     OPTIMAL_P_RIGHT,
@@ -33,6 +33,7 @@ from course_lib.mdp import (
     short_corridor_value,
     short_corridor_values,
 )
+from course_lib.widgets import linked_stack
 
 # Matplotlib's colours, as in the chapter's figure (`plot_short_corridor_value`).
 CURVE_COLOUR, BEST_COLOUR, EPS_COLOURS = "#1f77b4", "#2ca02c", ("#d62728", "#ff7f0e")
@@ -84,9 +85,8 @@ def corridor_grid(n_steps: int = 100, *, epsilon: float = 0.1, v_min: float = -1
         >>> grid.p_eps.tolist()   # greedy RIGHT, greedy LEFT
         [0.95, 0.05]
     """
-    if isinstance(n_steps, bool) or not isinstance(n_steps, int) or not 2 <= n_steps <= 1000:
-        # more than 1,000 views would make the page heavy, and their labels would repeat
-        raise ValueError(f"n_steps must be an integer from 2 to 1000, got {n_steps!r}")
+    # more than 1,000 views would make the page heavy, and their labels would repeat
+    n_steps = check_int("n_steps", n_steps, low=2, high=1000)
     v_min = as_real("v_min", v_min)
     value_best = short_corridor_value(OPTIMAL_P_RIGHT)
     if not v_min < value_best:
@@ -218,11 +218,7 @@ def _check_index(grid, index) -> int:
         raise TypeError(
             f"grid must be a CorridorGrid (from corridor_grid), got {type(grid).__name__}"
         )
-    if isinstance(index, bool) or not isinstance(index, (int, np.integer)):
-        raise TypeError(f"index must be an integer, got {type(index).__name__}")
-    if not 0 <= index < grid.p.size:
-        raise ValueError(f"index must lie in [0, {grid.p.size - 1}], got {index}")
-    return int(index)
+    return check_int("index", index, low=0, high=grid.p.size - 1)
 
 
 def _p_label(grid: CorridorGrid, index: int) -> str:
@@ -314,10 +310,6 @@ def corridor_explorer(grid: CorridorGrid | None = None, *, start: float = 0.5) -
         raise ValueError(f"start must lie in [0, 1], got {start}")
     first = int(np.argmin(np.abs(grid.p - start)))
     base = _chart_base(grid)
-    views = widgets.Stack(
-        [widgets.HTML(corridor_view_html(grid, i, base)) for i in range(grid.p.size)],
-        selected_index=first,
-    )
     slider = widgets.SelectionSlider(
         options=[_p_label(grid, i) for i in range(grid.p.size)],
         index=first,
@@ -326,7 +318,9 @@ def corridor_explorer(grid: CorridorGrid | None = None, *, start: float = 0.5) -
         style={"description_width": "initial"},
         layout=widgets.Layout(width=f"{WIDTH}px"),
     )
-    widgets.jslink((slider, "index"), (views, "selected_index"))
+    views = linked_stack(
+        slider, [widgets.HTML(corridor_view_html(grid, i, base)) for i in range(grid.p.size)]
+    )
     box = widgets.VBox([slider, views])
     box.add_class("corridor-explorer")
     return box

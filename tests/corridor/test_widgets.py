@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from ipywidgets.embed import dependency_state
 
+from course_lib import mdp
 from course_lib.corridor.widgets import (
     BOX_HEIGHT,
     BOX_LEFT,
@@ -19,16 +20,7 @@ from course_lib.corridor.widgets import (
     corridor_grid,
     corridor_view_html,
 )
-from course_lib.mdp import (
-    LEFT,
-    OPTIMAL_P_RIGHT,
-    OPTIMAL_VALUE,
-    RIGHT,
-    ShortCorridor,
-    epsilon_greedy_p_right,
-    policy_evaluation,
-    short_corridor_value,
-)
+from course_lib.mdp import OPTIMAL_P_RIGHT, short_corridor_value
 from tests.widget_state import links_in
 
 EMBED_BUDGET = 600_000  # bytes of saved widget state for the chapter's widget
@@ -57,21 +49,21 @@ def test_grid_values_are_the_librarys_exact_values(grid):
     for p, v in zip(grid.p[1:-1], grid.value[1:-1], strict=True):
         assert v == short_corridor_value(p)
     # An oracle that shares no code with the closed form: the Bellman equations, solved.
-    env = ShortCorridor()
+    env = mdp.ShortCorridor()
     for i in (1, 5, 37, 50, 59, 95, 99):
         policy = np.tile([1.0 - grid.p[i], grid.p[i]], (4, 1))
-        assert np.isclose(grid.value[i], policy_evaluation(env.P, policy)[0])
+        assert np.isclose(grid.value[i], mdp.policy_evaluation(env.P, policy)[0])
     # p = 0 and p = 1 never reach the goal: the Bellman equations have no finite solution.
     assert np.all(np.isneginf(grid.value[[0, -1]]))
     for p in (0.0, 1.0):
         with pytest.raises(ValueError, match="never terminates"):
-            policy_evaluation(env.P, np.tile([1.0 - p, p], (4, 1)))
+            mdp.policy_evaluation(env.P, np.tile([1.0 - p, p], (4, 1)))
 
 
 def test_marked_policies_are_the_chapters(grid):
-    assert grid.p_best == OPTIMAL_P_RIGHT and np.isclose(grid.value_best, OPTIMAL_VALUE)
+    assert grid.p_best == OPTIMAL_P_RIGHT and np.isclose(grid.value_best, mdp.OPTIMAL_VALUE)
     assert grid.value_best == short_corridor_value(OPTIMAL_P_RIGHT)
-    want_p = [epsilon_greedy_p_right(0.1, RIGHT), epsilon_greedy_p_right(0.1, LEFT)]
+    want_p = [mdp.epsilon_greedy_p_right(0.1, mdp.RIGHT), mdp.epsilon_greedy_p_right(0.1, mdp.LEFT)]
     assert grid.epsilon == 0.1 and grid.p_eps.tolist() == want_p == [0.95, 0.05]
     assert grid.value_eps.tolist() == [short_corridor_value(p) for p in want_p]
     # The slider lands on both epsilon-greedy policies, and its best position is next to p*.
@@ -138,8 +130,8 @@ def test_start_picks_the_nearest_position():
     ("call", "error", "name"),
     [
         (lambda: corridor_grid(1), ValueError, "n_steps"),
-        (lambda: corridor_grid(2.5), ValueError, "n_steps"),
-        (lambda: corridor_grid(True), ValueError, "n_steps"),
+        (lambda: corridor_grid(2.5), TypeError, "n_steps"),
+        (lambda: corridor_grid(True), TypeError, "n_steps"),
         (lambda: corridor_grid(5_000), ValueError, "n_steps"),
         (lambda: corridor_grid(epsilon=0.0), ValueError, "epsilon"),
         (lambda: corridor_grid(epsilon=1.5), ValueError, "epsilon"),
