@@ -1,4 +1,5 @@
-"""Checkpoints: plain .npz files, written atomically, read without pickle.
+"""Checkpoints of the Pong trainer (chapter 5): plain .npz files, written atomically, read
+without pickle.
 
 A run directory holds
     checkpoint.npz          W1, W2 (float32, ~5 MB: the weights to ship), counters, the
@@ -29,6 +30,14 @@ def atomic_write(path, write, *, mode: str = "wb") -> None:
     """Write `path` all-or-nothing: `write(file)` into a temp file, fsync, os.replace.
 
     A crash at any point leaves either the old file or the new one, never half of one.
+
+    Example:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = Path(folder) / "note.txt"
+        ...     atomic_write(path, lambda f: f.write("all or nothing"), mode="w")
+        ...     path.read_text(), sorted(p.name for p in Path(folder).iterdir())  # no temp file
+        ('all or nothing', ['note.txt'])
     """
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
@@ -51,7 +60,15 @@ def atomic_write(path, write, *, mode: str = "wb") -> None:
 
 
 def atomic_savez(path, arrays: dict) -> None:
-    """`np.savez(path, **arrays)`, but all-or-nothing (`atomic_write`)."""
+    """`np.savez(path, **arrays)`, but all-or-nothing (`atomic_write`).
+
+    Example:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     atomic_savez(Path(folder) / "a.npz", {"w": np.arange(3)})
+        ...     np.load(Path(folder) / "a.npz")["w"]
+        array([0, 1, 2])
+    """
     atomic_write(path, lambda f: np.savez(f, **arrays))
 
 
@@ -60,6 +77,14 @@ def save_checkpoint(run_dir, state: dict, optimizer_state: dict) -> Path:
 
     `state` holds arrays and scalars (W1, W2, counters, JSON strings); `state["updates"]`
     names the optimiser file.
+
+    Example:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     for updates in (1, 2):
+        ...         path = save_checkpoint(folder, {"updates": updates}, {"cache": np.zeros(2)})
+        ...     path.name, sorted(p.name for p in Path(folder).glob("rmsprop-*"))
+        ('checkpoint.npz', ['rmsprop-00000002.npz'])
     """
     run_dir = Path(run_dir)
     opt_name = f"rmsprop-{int(state['updates']):08d}.npz"
@@ -80,7 +105,16 @@ def _read_npz(path) -> dict:
 
 
 def load_checkpoint(run_dir) -> tuple[dict, dict]:
-    """(state, optimizer_state) as saved by `save_checkpoint`; 0-d arrays become Python scalars."""
+    """(state, optimizer_state) as saved by `save_checkpoint`; 0-d arrays become Python scalars.
+
+    Example:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     _ = save_checkpoint(folder, {"updates": 3, "config": "{}"}, {"c": np.ones(2)})
+        ...     state, opt = load_checkpoint(folder)
+        >>> state["updates"], state["config"], opt["c"]
+        (3, '{}', array([1., 1.]))
+    """
     run_dir = Path(run_dir)
     path = run_dir / CHECKPOINT
     if not path.exists():
@@ -99,7 +133,17 @@ def load_checkpoint(run_dir) -> tuple[dict, dict]:
 
 
 def load_weights(path) -> tuple[np.ndarray, np.ndarray]:
-    """W1 (H, 6400) and W2 (H,) from a checkpoint.npz (or any .npz holding them)."""
+    """W1 (H, 6400) and W2 (H,) from a checkpoint.npz (or any .npz holding them).
+
+    Example:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = Path(folder) / "weights.npz"
+        ...     np.savez(path, W1=np.zeros((2, 6400)), W2=np.ones(2))
+        ...     W1, W2 = load_weights(path)
+        >>> W1.shape, W2.shape
+        ((2, 6400), (2,))
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"weights file {path} does not exist")

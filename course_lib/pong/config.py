@@ -1,16 +1,27 @@
-"""The Pong trainer's settings: one dataclass, a docstring under each field."""
+"""The Pong trainer's settings (chapter 5): one dataclass, a docstring under each field."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import numbers
 from dataclasses import dataclass
+
+from course_lib._validate import as_real, check_gamma, check_int
 
 
 @dataclass(frozen=True)
 class TrainConfig:
-    """Everything that decides what a training run computes (and how often it saves)."""
+    """Everything that decides what a training run computes (and how often it saves).
+
+    Example:
+        >>> config = TrainConfig(seed=3)
+        >>> config.seed, config.n_envs, config.lr
+        (3, 16, 0.001)
+        >>> TrainConfig(n_envs=0)
+        Traceback (most recent call last):
+        ...
+        ValueError: n_envs must be an integer >= 1, got 0
+    """
 
     seed: int = 0
     """Seeds the initial weights, the action sampling and the games' resets. The same seed
@@ -113,39 +124,50 @@ class TrainConfig:
             "checkpoint_steps",
             "max_episode_frames",
         ):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-                raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-            low = 0 if name in ("seed", "apply_delay") else 1
-            if value < low:
-                raise ValueError(f"{name} must be >= {low}, got {value}")
+            check_int(name, getattr(self, name), low=0 if name in ("seed", "apply_delay") else 1)
         for name in ("lr", "gamma", "decay", "eps"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+            as_real(name, getattr(self, name))
         if self.n_envs % self.n_groups:
             raise ValueError(
                 f"n_envs ({self.n_envs}) must be a multiple of n_groups ({self.n_groups})"
             )
         if not self.lr > 0:
             raise ValueError(f"lr must be positive, got {self.lr}")
-        if not 0.0 <= self.gamma <= 1.0:
-            raise ValueError(f"gamma must lie in [0, 1], got {self.gamma}")
+        check_gamma(self.gamma)
         if not 0.0 <= self.decay < 1.0:
             raise ValueError(f"decay must lie in [0, 1), got {self.decay}")
         if not self.eps > 0:
             raise ValueError(f"eps must be positive, got {self.eps}")
 
     def to_json(self) -> str:
+        """The settings as a JSON object, keys sorted: what a checkpoint stores.
+
+        Example:
+            >>> TrainConfig().to_json()[:40]
+            '{"apply_delay": 32, "batch_episodes": 4,'
+        """
         return json.dumps(dataclasses.asdict(self), sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> TrainConfig:
+        """The settings saved by `to_json` (apply_delay 0 for runs saved before it existed).
+
+        Example:
+            >>> config = TrainConfig(seed=5, lr=3e-4)
+            >>> TrainConfig.from_json(config.to_json()) == config
+            True
+        """
         fields = json.loads(text)
         fields.setdefault("apply_delay", 0)  # saved before the setting existed: updates at once
         return cls(**fields)
 
     def replace(self, **changes) -> TrainConfig:
+        """A copy with some settings changed, checked like a new one.
+
+        Example:
+            >>> TrainConfig().replace(n_threads=4).n_threads
+            4
+        """
         return dataclasses.replace(self, **changes)
 
 

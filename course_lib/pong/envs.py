@@ -1,4 +1,5 @@
-"""The Pong environments: ALE/Pong-v5 for playing one game, AtariVectorEnv for training.
+"""The Pong environments of chapter 5: ALE/Pong-v5 for playing one game, AtariVectorEnv for
+training.
 
 Actions are indices into Pong's minimal action set
 [NOOP, FIRE, RIGHT, LEFT, RIGHTFIRE, LEFTFIRE], the same in both: 2 (RIGHT) moves our
@@ -6,7 +7,7 @@ paddle up and 3 (LEFT) moves it down, as in the 2016 code.
 
 `make_vector_env` asks ale-py's vector env for exactly what ALE/Pong-v5 returns: raw RGB
 frames, 4 frames per action with sticky actions (p = 0.25), no max-pooling, no no-op starts,
-no reward clipping, no FIRE on reset, no frame stack. tests/test_pong_envs.py checks this
+no reward clipping, no FIRE on reset, no frame stack. tests/pong/test_envs.py checks this
 frame by frame against ALE/Pong-v5.
 """
 
@@ -27,7 +28,18 @@ PONG_V5 = dict(frameskip=4, repeat_action_probability=0.25, max_num_frames_per_e
 
 
 def make_env(**kwargs) -> gym.Env:
-    """`gym.make("ALE/Pong-v5")`: one game, 210x160x3 RGB frames, sticky actions."""
+    """`gym.make("ALE/Pong-v5")`: one game, 210x160x3 RGB frames, sticky actions.
+
+    Keyword arguments go to `gym.make`, e.g. max_num_frames_per_episode to cut games short.
+
+    Example:
+        >>> env = make_env()
+        >>> obs, _ = env.reset(seed=0)
+        >>> obs, rew, terminated, truncated, _ = env.step(UP)
+        >>> obs.shape, obs.dtype, rew, env.unwrapped.get_action_meanings()[UP]
+        ((210, 160, 3), dtype('uint8'), 0.0, 'RIGHT')
+        >>> env.close()
+    """
     return gym.make("ALE/Pong-v5", **kwargs)
 
 
@@ -54,6 +66,14 @@ def make_vector_env(
     still has work to do after a send, and both emulator groups wait for it. Measured on the
     course machine: ~1% of the trainer's sends stalled for 0.3-5 ms without it, almost none
     with it. It changes when the threads run, not what they compute.
+
+    Example:
+        >>> env = make_vector_env(2, grayscale=True)
+        >>> obs, _ = env.reset(seed=np.array([0, 1]))
+        >>> obs, rew, terminated, truncated, _ = env.step(np.array([UP, DOWN]))
+        >>> obs.shape, obs.dtype, rew.tolist()
+        ((2, 1, 210, 160), dtype('uint8'), [0, 0])
+        >>> env.close()
     """
     before = _thread_ids()
     env = ale_py.AtariVectorEnv(
@@ -94,6 +114,12 @@ def _thread_ids() -> set[int]:
 
 
 def env_seeds(seed: int, segment: int, n_envs: int) -> np.ndarray:
-    """The reset seeds of the `n_envs` games at the start of training segment `segment`."""
+    """The reset seeds of the `n_envs` games at the start of training segment `segment`.
+
+    Example:
+        >>> seeds = env_seeds(0, 0, 3)
+        >>> seeds.shape, bool((seeds >= 0).all()), bool((env_seeds(0, 1, 3) != seeds).all())
+        ((3,), True, True)
+    """
     state = np.random.SeedSequence([seed, 2, segment]).generate_state(n_envs)
     return (state >> 1).astype(np.int64)  # non-negative 31-bit seeds

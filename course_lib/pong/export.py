@@ -1,4 +1,5 @@
-"""Ship a training run's agent with the book: its weights and its log, copied consistently.
+"""Ship a training run's agent with the book (chapter 5): its weights and its log, copied
+consistently.
 
 `python -m course_lib.pong.export --run-dir results/pong_run --out book/data/pong` writes
 
@@ -62,6 +63,22 @@ def export(run_dir, out) -> dict:
     """Copy run_dir's checkpointed weights and the matching part of its log into `out`.
 
     Returns the counters written (episodes, steps, updates, running_reward, elapsed_s).
+
+    Example (a run whose log is one game past its checkpoint):
+        >>> import tempfile
+        >>> from course_lib.pong.checkpoint import save_checkpoint
+        >>> run = tempfile.TemporaryDirectory(); run_dir = Path(run.name) / "run"
+        >>> run_dir.mkdir()
+        >>> counters = {"episodes": 2, "steps": 900, "updates": 1, "running_reward": -21.0,
+        ...             "elapsed_s": 4.0}
+        >>> _ = save_checkpoint(run_dir, {"W1": np.zeros((2, 6400), np.float32),
+        ...     "W2": np.ones(2, np.float32), "config": "{}", **counters}, {})
+        >>> _ = (run_dir / "log.csv").write_text("episode,reward\\n1,-21\\n2,-21\\n3,-20\\n")
+        >>> export(run_dir, Path(run.name) / "book")["episodes"]
+        2
+        >>> (Path(run.name) / "book" / LOG).read_text()       # the games of the weights shipped
+        'episode,reward\\n1,-21\\n2,-21\\n'
+        >>> run.cleanup()
     """
     run_dir, out = Path(run_dir), Path(out)
     ckpt = run_dir / CHECKPOINT
@@ -90,7 +107,14 @@ def export(run_dir, out) -> dict:
 
 def load_policy(folder) -> tuple[np.ndarray, np.ndarray, dict]:
     """(W1 (H, 6400), W2 (H,), info) from an exported folder; info holds the counters and
-    the training config (a dict). Read without pickle."""
+    the training config (a dict). Read without pickle.
+
+    Example:
+        >>> book_data = Path(__file__).parents[2] / "book" / "data" / "pong"
+        >>> W1, W2, info = load_policy(book_data)            # the agent the book ships
+        >>> W1.shape, W2.shape, sorted(info)[:3]
+        ((200, 6400), (200,), ['config', 'elapsed_s', 'episodes'])
+    """
     path = Path(folder) / POLICY
     with np.load(path, allow_pickle=False) as data:
         state = {key: data[key] for key in data.files}
@@ -100,6 +124,19 @@ def load_policy(folder) -> tuple[np.ndarray, np.ndarray, dict]:
 
 
 def main(argv=None) -> int:
+    """`python -m course_lib.pong.export --run-dir RUN --out FOLDER`: `export`, then a report.
+
+    Example (a run saved before its first game):
+        >>> import tempfile
+        >>> from course_lib.pong.config import TrainConfig
+        >>> from course_lib.pong.trainer import Trainer
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     trainer = Trainer(TrainConfig(), Path(folder) / "run")
+        ...     _ = trainer.save(); trainer.close()
+        ...     main(["--run-dir", f"{folder}/run", "--out", f"{folder}/book"])  # doctest: +ELLIPSIS
+        wrote .../book/policy.npz and log.csv: episodes=0 steps=0 running_reward=nan hours=0.00
+        0
+    """  # noqa: E501
     parser = argparse.ArgumentParser(
         prog="python -m course_lib.pong.export",
         description="Copy a Pong run's checkpointed weights and its log into the book.",

@@ -5,7 +5,7 @@ frames instead (one byte per pixel instead of three) and applies the same rule t
 levels: Pong's two background colours, RGB (144, 72, 17) and (109, 118, 43), are the only
 colours of its screen with grey level 87 or 107, as they are the only ones with red level 144
 or 109. So `IS_FOREGROUND_GRAY[downsample_gray(gray_frames)]` is `prepro` of the RGB frames,
-as booleans (tests/test_pong_gray.py checks the rule; tests/test_pong_envs.py checks it on
+as booleans (tests/pong/test_gray.py checks the rule; tests/pong/test_envs.py checks it on
 thousands of real frames). Nothing here is needed to understand the algorithm: it is speed
 work, kept apart from the lesson's `prepro`.
 """

@@ -1,4 +1,5 @@
-"""The steps of a group of games played together, kept until each game's episode ends.
+"""The steps of a group of games played together, kept until each game's episode ends: a
+device of the fast Pong trainer (chapter 5).
 
 The trainer steps m games at once. At every step it records the group's sparse inputs (the
 triples of `sparse.diff_triples`), its m actions and its m rewards: a handful of array writes,
@@ -15,17 +16,25 @@ from __future__ import annotations
 
 import numpy as np
 
+from course_lib._validate import check_int
+
 
 class GroupHistory:
-    """Steps of `n_games` games, numbered from 0 (the first `record`)."""
+    """Steps of `n_games` games, numbered from 0 (the first `record`).
+
+    Example:
+        >>> history = GroupHistory(2)
+        >>> history.record([0, 1], [5, 7], [1, -1], up=[True, False], rew=[0, 0])  # step 0
+        >>> history.record([1], [9], [1], up=[True, True], rew=[0, -1])            # step 1
+        >>> ep = history.episode(1, start=0)                 # game 1 lost a point: its episode
+        >>> ep["pix"].tolist(), ep["counts"].tolist(), ep["up"].tolist(), ep["rew"].tolist()
+        ([7, 9], [1, 1], [0.0, 1.0], [0.0, -1.0])
+    """
 
     def __init__(self, n_games: int, capacity: int = 1024, triples_per_step: int = 32):
-        if n_games < 1 or n_games > np.iinfo(np.int16).max:
-            raise ValueError(f"n_games must lie in [1, 32767], got {n_games}")
-        if capacity < 1 or triples_per_step < 1:
-            raise ValueError(
-                f"capacity and triples_per_step must be >= 1, got {capacity}, {triples_per_step}"
-            )
+        n_games = check_int("n_games", n_games, low=1, high=int(np.iinfo(np.int16).max))
+        capacity = check_int("capacity", capacity, low=1)
+        triples_per_step = check_int("triples_per_step", triples_per_step, low=1)
         self.n_games = n_games
         self.t = 0  # steps recorded
         self.base = 0  # the step held in row 0
@@ -43,6 +52,12 @@ class GroupHistory:
 
         The values are stored as int8: they must be +1 or -1, as for the difference of two
         binary frames (the trainer's inputs).
+
+        Example:
+            >>> history = GroupHistory(3)
+            >>> history.record([2], [40], [1], up=[True, False, True], rew=[0, 0, 1])
+            >>> history.t, history.up[0].tolist(), history.pix[:1].tolist()
+            (1, [True, False, True], [40])
         """
         k = self.t - self.base
         n = len(rows)
@@ -64,11 +79,17 @@ class GroupHistory:
         Returns a dict of arrays: pix (int16) and val (float32, +-1) of the episode's triples
         in order, counts (T,) the triples of each step, up (T,) float32 1.0 where the action
         was UP, rew (T,) float64.
+
+        Example:
+            >>> history = GroupHistory(2)
+            >>> for t in range(3):                       # game 0 sees pixel t light up
+            ...     history.record([0], [t], [1], up=[t == 1, False], rew=[0, 0])
+            >>> ep = history.episode(0, start=1)         # steps 1 and 2
+            >>> ep["pix"].tolist(), ep["up"].tolist()
+            ([1, 2], [1.0, 0.0])
         """
-        if not 0 <= i < self.n_games:
-            raise ValueError(f"i must lie in [0, {self.n_games}), got {i}")
-        if not self.base <= start <= self.t:
-            raise ValueError(f"start must lie in [{self.base}, {self.t}], got {start}")
+        i = check_int("i", i, low=0, high=self.n_games - 1)
+        start = check_int("start", start, low=self.base, high=self.t)
         lo, hi = start - self.base, self.t - self.base
         f, e = self.first[lo], self.first[hi]
         mine = self.game[f:e] == i
@@ -83,7 +104,16 @@ class GroupHistory:
         }
 
     def forget_before(self, step: int) -> None:
-        """No episode will need the steps before `step` again."""
+        """No episode will need the steps before `step` again: they may be dropped.
+
+        Example:
+            >>> history = GroupHistory(1, capacity=2)
+            >>> for t in range(20):
+            ...     history.record([0], [t], [1], up=[False], rew=[0])
+            ...     history.forget_before(t)             # only the step just taken is needed
+            >>> history.episode(0, start=19)["pix"].tolist(), len(history.up)  # 32 rows if kept
+            ([19], 4)
+        """
         self.keep_from = max(self.keep_from, min(step, self.t))
 
     def _make_room(self, n_new: int) -> None:

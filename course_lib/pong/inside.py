@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_lib.pong.prepro import N_PIXELS, prepro
+from course_lib._validate import check_int
+from course_lib.pong.prepro import N_PIXELS
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,14 @@ class Rally:
         up: the actions, True for UP, shape (T,).
         rew: the rewards r_t, shape (T,); the last is the point (+1 won, -1 lost), or 0 if
             the rally was cut at max_steps.
+
+    Example:
+        >>> T, H = 2, 3
+        >>> rally = Rally(frames=np.zeros((T + 1, 210, 160, 3), np.uint8),
+        ...               x=np.zeros((T, 6400), np.float32), h=np.zeros((T, H), np.float32),
+        ...               p_up=np.full(T, 0.5), up=np.array([True, False]), rew=np.array([0, -1.0]))
+        >>> rally.rew[-1]                                     # the point: lost
+        np.float64(-1.0)
     """
 
     frames: np.ndarray
@@ -47,6 +56,13 @@ class Rally:
 
     @property
     def n_steps(self) -> int:
+        """T, the steps of the rally (one frame fewer than `frames` holds).
+
+        Example:
+            >>> rally = Rally(*(np.zeros((n, 1)) for n in (4, 3, 3, 3, 3)), rew=np.zeros(3))
+            >>> rally.n_steps, len(rally.frames)
+            (3, 4)
+        """
         return int(self.rew.size)
 
 
@@ -63,6 +79,9 @@ def record_rally(W1, W2, *, seed: int = 0, max_steps: int = 400, skip_points: in
     """Play ALE/Pong-v5 from a seeded reset with actions sampled as in training, and record
     the rally after the first `skip_points` points (or up to `max_steps` steps of it).
 
+    The game is `play.play_clip`'s for the same weights and seed: the same loop
+    (`play.play_steps`), the same `Player`, the same actions.
+
     Example:
         >>> H = 4
         >>> rng = np.random.default_rng(0)
@@ -71,47 +90,39 @@ def record_rally(W1, W2, *, seed: int = 0, max_steps: int = 400, skip_points: in
         >>> rally.frames.shape, rally.x.shape, rally.h.shape, rally.p_up.shape
         ((31, 210, 160, 3), (30, 6400), (30, 4), (30,))
     """
-    from course_lib.pong.envs import DOWN, UP, make_env
+    from course_lib.pong.envs import UP, make_env
+    from course_lib.pong.play import Player, play_steps
 
     W1, W2 = _check_weights(W1, W2)
-    if max_steps < 1:
-        raise ValueError(f"max_steps must be at least 1, got {max_steps}")
-    rng = np.random.default_rng(seed)
+    max_steps = check_int("max_steps", max_steps, low=1)
+    skip_points = check_int("skip_points", skip_points, low=0)
+    player = Player(W1, W2, sample=True, rng=np.random.default_rng(seed))
+    frames, xs, hs, ps, ups, rews = [], [], [], [], [], []
+    points = 0
     env = make_env()
     try:
-        obs, _ = env.reset(seed=seed)
-        prev = prepro(obs)
-        frames, xs, hs, ps, ups, rews = [], [], [], [], [], []
-        points = 0
-        while True:
-            cur = prepro(obs)
-            x, prev = cur - prev, cur  # (6400,): x_0 = 0 at the reset
-            h = np.maximum(W1 @ x, 0.0)  # (H,)
-            p = 1.0 / (1.0 + np.exp(-float(W2 @ h)))  # pi(UP | x_t)
-            up = bool(rng.random() < p)
-            recording = points >= skip_points
-            if recording:
-                frames.append(obs)
+        for step in play_steps(player, env, seed):
+            if points >= skip_points:  # recording
+                x = np.zeros(N_PIXELS, dtype=np.float32)
+                x[player.pix] = player.val  # x_t, dense; x_0 = 0 at the reset
+                frames.append(step.frame)
                 xs.append(x)
-                hs.append(h)
-                ps.append(p)
-                ups.append(up)
-            obs, rew, terminated, truncated, _ = env.step(UP if up else DOWN)
-            if recording:
-                rews.append(rew)
-            if rew != 0:
-                points += 1
-            if terminated or truncated or (recording and (rew != 0 or len(rews) >= max_steps)):
-                break
-        frames.append(obs)
+                hs.append(player.h)  # h_t = relu(W1 x_t), (H,)
+                ps.append(player.p)  # p_t = pi(UP | x_t)
+                ups.append(step.action == UP)
+                rews.append(step.rew)
+                if step.rew != 0 or len(rews) >= max_steps:
+                    break
+            points += step.rew != 0
+        frames.append(step.next_frame)
     finally:
         env.close()
     return Rally(
         frames=np.array(frames),
-        x=np.array(xs, dtype=np.float32),
-        h=np.array(hs, dtype=np.float32),
-        p_up=np.array(ps),
-        up=np.array(ups),
+        x=np.array(xs, dtype=np.float32).reshape(-1, N_PIXELS),
+        h=np.array(hs, dtype=np.float32).reshape(len(hs), W1.shape[0]),
+        p_up=np.array(ps, dtype=float),
+        up=np.array(ups, dtype=bool),
         rew=np.array(rews, dtype=float),
     )
 
@@ -123,17 +134,28 @@ def most_active_units(h_t: np.ndarray, W2: np.ndarray, k: int = 3) -> np.ndarray
         >>> most_active_units(np.array([0.0, 2.0, 1.0, 0.5]), np.array([9.0, 1.0, -3.0, 1.0]), k=2)
         array([2, 1])
     """
+    k = check_int("k", k, low=1)
     contribution = np.abs(np.asarray(h_t) * np.asarray(W2))  # |h_{t,m} W2[m]|
     return np.argsort(-contribution, kind="stable")[:k]
 
 
 def step_figure(rally: Rally, t: int, W1, W2, *, k: int = 3, dpi: int = 70):
     """Draw step t: the frame, x_t, P(UP) with the action taken, and the k units with the
-    largest |h_{t,m} W_2[m]| as weight maps. Returns the matplotlib Figure."""
+    largest |h_{t,m} W_2[m]| as weight maps. Returns the matplotlib Figure.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> W1, W2 = np.random.default_rng(0).normal(size=(4, 6400)) / 80, np.ones(4)
+        >>> rally = record_rally(W1, W2, max_steps=2)
+        >>> fig = step_figure(rally, 1, W1, W2, k=2)
+        >>> len(fig.axes), fig.axes[0].get_title()            # frame, x_t, P(UP), 2 units
+        (5, 'frame, step 1')
+        >>> plt.close(fig)
+    """
     import matplotlib.pyplot as plt
 
-    if not 0 <= t < rally.n_steps:
-        raise ValueError(f"t must lie in [0, {rally.n_steps - 1}], got {t}")
+    t = check_int("t", t, low=0, high=rally.n_steps - 1)
     W1, W2 = _check_weights(W1, W2)
     units = most_active_units(rally.h[t], W2, k)
     fig, axes = plt.subplots(
@@ -204,14 +226,13 @@ def inside_view(rally: Rally, W1, W2, *, every: int = 1, k: int = 3, interval_ms
         >>> H = 4
         >>> rng = np.random.default_rng(0)
         >>> W1, W2 = rng.normal(size=(H, 6400)) / 80, rng.normal(size=H)
-        >>> view = inside_view(record_rally(W1, W2, max_steps=6), W1, W2, every=2, k=2)
-        >>> len(view.children[1].children)   # steps 0, 2, 4
-        3
+        >>> view = inside_view(record_rally(W1, W2, max_steps=4), W1, W2, every=2, k=1)
+        >>> len(view.children[1].children)   # steps 0 and 2
+        2
     """
     import ipywidgets as widgets
 
-    if every < 1:
-        raise ValueError(f"every must be at least 1, got {every}")
+    every = check_int("every", every, low=1)
     steps = list(range(0, rally.n_steps, every))
     frame_colors = np.unique(rally.frames.reshape(-1, 3), axis=0)  # a handful: Atari's palette
     pages = []

@@ -1,4 +1,5 @@
-"""RMSProp with its step taken off the main thread: a device of the fast Pong trainer.
+"""RMSProp with its step taken off the main thread: a device of the fast Pong trainer
+(chapter 5).
 
 Chapter 5's reference loop (`course_lib.pong.reference`) computes an update and applies it
 before the next action. The fast trainer (`course_lib.pong.trainer`, `apply_delay` > 0)
@@ -6,7 +7,7 @@ computes the gradient and the RMSProp step in a second thread, on copies of the 
 while the games go on with the current weights, and swaps the result in a fixed number of
 rounds later. `DeferredRMSProp` is `course_lib.rmsprop.RMSProp` with the two methods that
 needs; the maths is RMSProp's own `step`, run on copies, so the result is bit for bit the
-same as `step` (tests/test_pong_learner.py).
+same as `step` (tests/pong/test_learner.py).
 """
 
 from __future__ import annotations
@@ -30,7 +31,18 @@ class DeferredRMSProp(RMSProp):
     """
 
     def stepped(self, grads: dict) -> tuple[dict, dict]:
-        """The parameters and caches one `step` later, as new arrays; changes nothing here."""
+        """The parameters and caches one `step` later, as new arrays; changes nothing here.
+
+        Example:
+            >>> import numpy as np
+            >>> from course_lib.rmsprop import RMSProp
+            >>> grads = {"w": np.array([1.0, -2.0])}
+            >>> opt = DeferredRMSProp({"w": np.zeros(2)}, lr=0.1, decay=0.9)
+            >>> reference = RMSProp({"w": np.zeros(2)}, lr=0.1, decay=0.9)
+            >>> params, cache = opt.stepped(grads); reference.step(grads)
+            >>> bool(np.array_equal(params["w"], reference.params["w"])), opt.n_steps
+            (True, 0)
+        """
         shadow = RMSProp(
             {name: theta.copy(order="K") for name, theta in self.params.items()},
             lr=self.lr,
@@ -46,6 +58,15 @@ class DeferredRMSProp(RMSProp):
 
         The new arrays replace the old ones in the dict given at construction, so whoever
         reads the parameters through that dict (e.g. `TwoLayerPolicy.params`) sees them.
+
+        Example:
+            >>> import numpy as np
+            >>> theta = {"w": np.zeros(1)}
+            >>> opt = DeferredRMSProp(theta, lr=0.1)
+            >>> params, cache = opt.stepped({"w": np.ones(1)})
+            >>> opt.adopt(params, cache)
+            >>> theta["w"] is params["w"], opt.n_steps            # swapped in, not copied
+            (True, 1)
         """
         if set(params) != set(self.params) or set(cache) != set(self.cache):
             raise ValueError(f"params and cache must have the keys {sorted(self.params)}")

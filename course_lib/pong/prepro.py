@@ -1,4 +1,5 @@
-"""Preprocessing: one 210x160 RGB Pong frame -> 6,400 zeros and ones (Karpathy 2016).
+"""Preprocessing (chapter 5): one 210x160 RGB Pong frame -> 6,400 zeros and ones (Karpathy
+2016).
 
     crop rows 35:195         drop the score board and the top wall: 160 x 160 pixels
     keep every 2nd pixel     80 x 80, channel 0 (red) only; rows 35, 37, ..., 193, so this
@@ -56,11 +57,27 @@ def prepro(frame: np.ndarray) -> np.ndarray:
 
 
 def prepro_batch(frames: np.ndarray) -> np.ndarray:
-    """Frames (n_envs, 210, 160, 3) uint8 -> float32 (n_envs, 6400); row i is prepro(frames[i])."""
+    """Frames (n_envs, 210, 160, 3) uint8 -> float32 (n_envs, 6400); row i is prepro(frames[i]).
+
+    Example:
+        >>> frames = np.full((2, 210, 160, 3), 144, dtype=np.uint8)
+        >>> frames[1, 101, 40] = 236                              # a ball in frame 1 only
+        >>> x = prepro_batch(frames)
+        >>> x.shape, x.dtype, bool(np.array_equal(x[1], prepro(frames[1])))
+        ((2, 6400), dtype('float32'), True)
+    """
     return foreground_batch(frames).astype(np.float32)
 
 
 def foreground_batch(frames: np.ndarray) -> np.ndarray:
-    """As `prepro_batch`, but bool (n_envs, 6400): no float copy."""
+    """As `prepro_batch`, but bool (n_envs, 6400): no float copy.
+
+    Example:
+        >>> frames = np.full((1, 210, 160, 3), 109, dtype=np.uint8)  # the other background
+        >>> frames[0, 101, 40] = 236
+        >>> fg = foreground_batch(frames)
+        >>> fg.dtype, int(fg.sum()), bool(np.array_equal(fg, prepro_batch(frames) == 1))
+        (dtype('bool'), 1, True)
+    """
     frames = _check_frames("frames", frames, batched=True)
     return _foreground(frames[:, 35:195:2, ::2, 0]).reshape(len(frames), N_PIXELS)

@@ -21,7 +21,7 @@ turns a batch of games into g, and `train` repeats the two and steps RMSProp. Th
 settings are the fast trainer's (`course_lib.pong.config.TrainConfig`): lr, decay, eps, gamma,
 n_hidden, batch_episodes, and the initial weights drawn from `default_rng([seed, 0])`.
 `course_lib.pong.trainer.Trainer` computes the same update with many games at once and sparse
-frames; tests/test_pong_oracle.py checks that the two agree on the same games and weights.
+frames; tests/pong/test_oracle.py checks that the two agree on the same games and weights.
 """
 
 from __future__ import annotations
@@ -46,6 +46,12 @@ class Episode(NamedTuple):
     xs: (T, 6400) float32, the difference frames x_t (x_0 = 0).
     up: (T,) float32, 1.0 where the action a_t was UP, 0.0 where it was DOWN.
     rew: (T,) float64, r_t: the reward that came back after a_t (+1, -1 or 0).
+
+    Example:
+        >>> ep = Episode(xs=np.zeros((3, 6400), np.float32), up=np.float32([1, 0, 1]),
+        ...              rew=np.array([0.0, 0.0, -1.0]))
+        >>> ep.xs.shape, float(ep.rew.sum())                  # 3 steps, one point lost
+        ((3, 6400), -1.0)
     """
 
     xs: np.ndarray

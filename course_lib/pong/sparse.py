@@ -1,4 +1,5 @@
-"""The policy network on sparse difference frames: the same maths, without the zeros.
+"""The policy network on sparse difference frames: the same maths, without the zeros (a
+device of chapter 5's fast trainer).
 
 A difference frame x_t = prepro(frame_t) - prepro(frame_{t-1}) has about 27 non-zero pixels
 out of 6,400 (the ball and the two paddles' edges), each +1 or -1. We keep a batch of T of
@@ -47,6 +48,12 @@ def diff_triples(cur: np.ndarray, prev: np.ndarray):
     """Non-zero entries of cur - prev for a batch of preprocessed frames, shape (n, D) each.
 
     Returns (rows, pix, val): int64, int64, float32 arrays sorted by row, then pixel.
+
+    Example:
+        >>> prev = np.array([[0, 1, 1, 0], [1, 0, 0, 0]], dtype=np.float32)
+        >>> cur = np.array([[0, 1, 0, 1], [1, 0, 0, 0]], dtype=np.float32)
+        >>> [a.tolist() for a in diff_triples(cur, prev)]    # row 0: pixel 2 off, pixel 3 on
+        [[0, 0], [2, 3], [-1.0, 1.0]]
     """
     n_pixels = cur.shape[1]
     cur, prev = cur.reshape(-1), prev.reshape(-1)
@@ -70,6 +77,14 @@ def level_diff_triples(cur: np.ndarray, prev: np.ndarray, is_foreground: np.ndar
     A pixel of x can only be non-zero where its level changed. So one comparison of the
     levels finds the few hundred candidates, and the rule is looked up for those alone,
     instead of being applied to all n * 6,400 pixels of both frames (three passes each).
+
+    Example:
+        >>> is_fg = np.ones(256, dtype=bool); is_fg[[87, 107]] = False  # two background levels
+        >>> prev, cur = np.uint8([[87, 87, 200]]), np.uint8([[107, 236, 236]])
+        >>> [a.tolist() for a in level_diff_triples(cur, prev, is_fg)]  # 87 -> 107: no change
+        [[0], [1], [1.0]]
+        >>> [a.tolist() for a in diff_triples(is_fg[cur], is_fg[prev])]
+        [[0], [1], [1.0]]
     """
     n_pixels = cur.shape[1]
     cur, prev = cur.reshape(-1), prev.reshape(-1)
@@ -111,6 +126,12 @@ def as_matrix(rows, pix, val, n_rows: int, n_cols: int, dtype=None) -> scipy.spa
     rows must be sorted ascending, every row in [0, n_rows) and every pix in [0, n_cols):
     SciPy's products do not check the indices, and one out of range reads or writes memory
     that is not the matrix's.
+
+    Example:
+        >>> X = as_matrix([0, 0, 1], [2, 5, 0], [1.0, -1.0, 1.0], n_rows=2, n_cols=6)
+        >>> X.toarray()
+        array([[ 0.,  0.,  1.,  0.,  0., -1.],
+               [ 1.,  0.,  0.,  0.,  0.,  0.]])
     """
     indptr, pix = _check_triples(rows, pix, val, n_rows, n_cols)
     data = np.asarray(val, dtype=dtype)
@@ -118,7 +139,15 @@ def as_matrix(rows, pix, val, n_rows: int, n_cols: int, dtype=None) -> scipy.spa
 
 
 def hidden(W1: np.ndarray, rows, pix, val, n_rows: int) -> np.ndarray:
-    """h = relu(W1 x) for the n_rows sparse inputs (rows sorted ascending); shape (n_rows, H)."""
+    """h = relu(W1 x) for the n_rows sparse inputs (rows sorted ascending); shape (n_rows, H).
+
+    Example:
+        >>> W1 = np.random.default_rng(0).normal(size=(3, 6)).astype(np.float32)
+        >>> rows, pix, val = np.array([0, 0, 1]), np.array([2, 5, 0]), np.float32([1, -1, 1])
+        >>> x = as_matrix(rows, pix, val, 2, 6).toarray()      # the same inputs, dense
+        >>> bool(np.allclose(hidden(W1, rows, pix, val, 2), np.maximum(x @ W1.T, 0)))
+        True
+    """
     W1T = W1.T  # (D, H)
     n_cols, n_hidden = W1T.shape
     if n_rows <= SMALL_BATCH and _csr_matvecs is not None:
@@ -145,7 +174,14 @@ def hidden(W1: np.ndarray, rows, pix, val, n_rows: int) -> np.ndarray:
 
 
 def forward(W1: np.ndarray, W2: np.ndarray, rows, pix, val, n_rows: int):
-    """(p, h) for n_rows sparse inputs, shapes (n_rows,), (n_rows, H)."""
+    """(p, h) for n_rows sparse inputs, shapes (n_rows,), (n_rows, H).
+
+    Example:
+        >>> W1, W2 = np.ones((2, 6), np.float32), np.float32([1.0, -2.0])
+        >>> p, h = forward(W1, W2, np.array([1]), np.array([4]), np.float32([1]), n_rows=2)
+        >>> h.tolist(), [round(float(v), 4) for v in p]  # row 0: no triple, x = 0, p = 1/2
+        ([[0.0, 0.0], [1.0, 1.0]], [0.5, 0.2689])
+    """
     h = hidden(W1, rows, pix, val, n_rows)
     return sigmoid(h @ W2), h
 
@@ -155,6 +191,14 @@ def grad_W1(dh: np.ndarray, rows, pix, val, n_inputs: int) -> np.ndarray:
 
     Computed as (X^T dh)^T: the (n_inputs, H) product is C-ordered, so the result is
     Fortran-ordered, like the trainer's W1, and RMSProp updates run on matching layouts.
+
+    Example:
+        >>> dh = np.float32([[1.0, 2.0], [3.0, 4.0]])          # (T, H) = (2, 2)
+        >>> rows, pix, val = np.array([0, 1]), np.array([3, 0]), np.float32([1, -1])
+        >>> x = as_matrix(rows, pix, val, 2, 4).toarray()
+        >>> dW1 = grad_W1(dh, rows, pix, val, 4)
+        >>> bool(np.array_equal(dW1, dh.T @ x)), dW1.flags.f_contiguous
+        (True, True)
     """
     X = as_matrix(rows, pix, val, dh.shape[0], n_inputs, dh.dtype)
     return (X.T @ dh).T
@@ -172,6 +216,18 @@ def backward(W2: np.ndarray, h: np.ndarray, dlogps: np.ndarray, rows, pix, val, 
 
     Returns:
         {"W1": array (H, D), "W2": array (H,)}.
+
+    Example (the same gradient as the dense `TwoLayerPolicy.backward`):
+        >>> from course_lib.numpy_policy import TwoLayerPolicy
+        >>> policy = TwoLayerPolicy(6, 3, np.random.default_rng(0), dtype=np.float32)
+        >>> rows, pix, val = np.array([0, 0, 1]), np.array([2, 5, 0]), np.float32([1, -1, 1])
+        >>> x = as_matrix(rows, pix, val, 2, 6).toarray()
+        >>> p, h = forward(policy.W1, policy.W2, rows, pix, val, 2)
+        >>> dlogps = np.float32([0.5, -1.0])
+        >>> g = backward(policy.W2, h, dlogps, rows, pix, val, 6)
+        >>> dense = policy.backward(x, policy.forward(x)[1], dlogps)
+        >>> all(bool(np.allclose(g[k], dense[k], atol=1e-6)) for k in ("W1", "W2"))
+        True
     """
     dlogps = dlogps.astype(h.dtype, copy=False)
     dW2 = h.T @ dlogps  # (H,)

@@ -1,4 +1,5 @@
-"""How long the trainer takes to beat Pong's built-in AI, from scratch, over several seeds.
+"""How long the trainer takes to beat Pong's built-in AI, from scratch, over several seeds
+(chapter 5).
 
     python -m course_lib.pong.time_to_beat --seeds 0 1 2 3 4       (an hour or more on 2 cores)
 
@@ -38,6 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
+from course_lib._validate import check_int
 from course_lib.pong.config import TrainConfig
 
 SETTINGS_2016 = {"lr": 1e-4, "batch_episodes": 10, "apply_delay": 0}
@@ -46,7 +48,13 @@ CONFIRM_GAMES, CONFIRM_SEED = 100, 1000  # the check of a passing snapshot: 100 
 
 
 def config_for(settings: str, seed: int) -> TrainConfig:
-    """The training settings of a run: "defaults" or "2016" (the 2016 program's lr and batch)."""
+    """The training settings of a run: "defaults" or "2016" (the 2016 program's lr and batch).
+
+    Example:
+        >>> config = config_for("2016", seed=3)
+        >>> config.seed, config.lr, config.batch_episodes
+        (3, 0.0001, 10)
+    """
     if settings == "defaults":
         return TrainConfig(seed=seed)
     if settings == "2016":
@@ -55,7 +63,12 @@ def config_for(settings: str, seed: int) -> TrainConfig:
 
 
 def beats(diffs) -> bool:
-    """True when the mean score difference is more than two standard errors above zero."""
+    """True when the mean score difference is more than two standard errors above zero.
+
+    Example:
+        >>> beats([3, -1] * 10), beats([21, -19] * 10)   # both mean +1; the second too noisy
+        (True, False)
+    """
     d = np.asarray(diffs, dtype=float)
     if d.size < 2:
         raise ValueError(f"diffs must hold at least 2 games, got {d.size}")
@@ -67,9 +80,24 @@ def train_with_snapshots(run_dir, config, *, snapshot_games, stop_running_reward
 
     A run that stopped at an earlier `max_minutes` is resumed (exactly: see `Trainer`) and
     continues until the new limit, its snapshots appended to the ones it has.
+
+    Example (two games of 100 steps at once, then a stop: the running reward is reached):
+        >>> import tempfile
+        >>> tiny = TrainConfig(n_envs=2, n_threads=2, batch_episodes=2, max_episode_frames=400)
+        >>> with tempfile.TemporaryDirectory() as run_dir:
+        ...     summary, index = train_with_snapshots(
+        ...         run_dir, tiny, snapshot_games=1, stop_running_reward=-21, max_minutes=5
+        ...     )  # doctest: +ELLIPSIS
+        ...     sorted(p.name for p in (Path(run_dir) / "snapshots").iterdir())
+          game000001.npz: ... min, running reward ...
+          game000002.npz: ... min, running reward ...
+        ['game000001.npz', 'game000002.npz']
+        >>> [s["games"] for s in index], summary["episodes"]
+        ([1, 2], 2)
     """
     from course_lib.pong.trainer import Trainer
 
+    snapshot_games = check_int("snapshot_games", snapshot_games, low=1)
     run_dir = Path(run_dir)
     snaps = run_dir / "snapshots"
     snaps.mkdir(parents=True, exist_ok=True)
@@ -108,7 +136,13 @@ def train_with_snapshots(run_dir, config, *, snapshot_games, stop_running_reward
 
 
 def finished(run: dict, stop_running_reward: float, max_minutes: float) -> bool:
-    """Has a saved run reached its stopping rule (running reward or time)?"""
+    """Has a saved run reached its stopping rule (running reward or time)?
+
+    Example:
+        >>> run = {"summary": {"running_reward": -2.0, "minutes": 15.0, "seconds": 900.0}}
+        >>> finished(run, stop_running_reward=3.0, max_minutes=15), finished(run, 3.0, 20)
+        (True, False)
+    """
     summary = run["summary"]
     minutes = summary.get("minutes", summary["seconds"] / 60)
     return summary["running_reward"] >= stop_running_reward or minutes >= max_minutes
@@ -123,7 +157,19 @@ def _play(path, games: int = GAMES, seed: int = 0) -> list[int]:
 
 
 def confirm(run_dir, snapshot: str, *, workers) -> list[int]:
-    """`CONFIRM_GAMES` new games (environment seeds 1000 on) with a snapshot that passed."""
+    """`CONFIRM_GAMES` new games (environment seeds 1000 on) with a snapshot that passed.
+
+    The score differences are kept in run_dir/confirmed.json and read from there next time.
+
+    Example (games played before, read from the file):
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as run_dir:
+        ...     played = {"game000050.npz": [2, -1, 4]}
+        ...     _ = (Path(run_dir) / "confirmed.json").write_text(json.dumps(played))
+        ...     confirm(run_dir, "game000050.npz", workers=1)
+        [2, -1, 4]
+    """
+    workers = check_int("workers", workers, low=1)
     cache_path = Path(run_dir) / "confirmed.json"
     cache = json.loads(cache_path.read_text()) if cache_path.exists() else {}
     if snapshot not in cache:
@@ -139,7 +185,25 @@ def confirm(run_dir, snapshot: str, *, workers) -> list[int]:
 
 
 def judge(run_dir, index, *, judge_from, workers):
-    """Play the snapshots in order (from running reward `judge_from`) until one beats the AI."""
+    """Play the snapshots in order (from running reward `judge_from`) until one beats the AI.
+
+    Each snapshot's `GAMES` score differences are kept in run_dir/judged.json and read from
+    there next time. Returns one row per snapshot played: its entry of `index` with the mean,
+    standard error, games won and whether it `beats` the built-in AI.
+
+    Example (games played before, read from the file):
+        >>> import tempfile
+        >>> snap = {"snapshot": "game000025.npz", "games": 25, "steps": 9000, "updates": 6,
+        ...         "minutes": 0.5, "running_reward": -4.0}
+        >>> with tempfile.TemporaryDirectory() as run_dir:
+        ...     played = {"game000025.npz": [3, -1] * 10}
+        ...     _ = (Path(run_dir) / "judged.json").write_text(json.dumps(played))
+        ...     rows = judge(run_dir, [snap], judge_from=-5.0, workers=1)
+          game000025.npz (0.50 min): +1.00 ± 0.46, won 10/20
+        >>> rows[0]["beats"], rows[0]["won"]
+        (True, 10)
+    """
+    workers = check_int("workers", workers, low=1)
     todo = [s for s in index if s["running_reward"] >= judge_from]
     cache_path = Path(run_dir) / "judged.json"  # snapshot -> its games' score differences
     cache = json.loads(cache_path.read_text()) if cache_path.exists() else {}
@@ -174,6 +238,16 @@ def judge(run_dir, index, *, judge_from, workers):
 
 
 def main(argv=None) -> int:
+    """Train `--seeds` (or find them trained), judge their snapshots, write the results.
+
+    Example:
+        >>> try:
+        ...     main(["--help"])  # doctest: +ELLIPSIS
+        ... except SystemExit as done:
+        ...     print("exit code", done.code)
+        usage: python -m course_lib.pong.time_to_beat [-h] ...
+        exit code 0
+    """
     parser = argparse.ArgumentParser(prog="python -m course_lib.pong.time_to_beat")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2, 3, 4])
     parser.add_argument("--settings", choices=["defaults", "2016"], default="defaults")

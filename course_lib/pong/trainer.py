@@ -1,7 +1,7 @@
-"""The Pong policy-gradient trainer: the reference loop, made fast.
+"""The Pong policy-gradient trainer of chapter 5: the reference loop, made fast.
 
 `course_lib.pong.reference` is the lesson: one game at a time, dense NumPy. This module
-computes the same update (`tests/test_pong_oracle.py` checks `_gradient_of` against the
+computes the same update (`tests/pong/test_oracle.py` checks `_gradient_of` against the
 reference on recorded games, and fails on a wrong sign or a one-step offset) with these
 devices, each measured in alternating benchmark rounds against the code before it when it
 was added (bench/README.md tells the story; they have not been re-measured one by one since):
@@ -110,6 +110,18 @@ class Trainer:
         run_dir: where checkpoint.npz, rmsprop-*.npz and log.csv live.
         resume: continue from run_dir/checkpoint.npz instead of starting afresh.
         n_threads: on resume, override the emulator threads (does not change results).
+
+    Example (two games of 100 steps at once, one update on both):
+        >>> import tempfile
+        >>> tiny = TrainConfig(n_envs=2, batch_episodes=2, max_episode_frames=400)
+        >>> with tempfile.TemporaryDirectory() as run_dir:
+        ...     trainer = Trainer(tiny, run_dir)
+        ...     summary = trainer.train(max_steps=100)     # the games under way finish
+        ...     trainer.close()
+        ...     sorted(p.name for p in Path(run_dir).iterdir())
+        ['checkpoint.npz', 'log.csv', 'rmsprop-00000001.npz']
+        >>> summary["episodes"], summary["steps"], summary["updates"]
+        (2, 200, 1)
     """
 
     def __init__(self, config: TrainConfig | None, run_dir, *, resume=False, n_threads=None):
@@ -153,6 +165,7 @@ class Trainer:
         self.episodes = self.steps = self.updates = self.segments = 0
         self.running_reward: float | None = None
         self.elapsed_before = 0.0
+        self._t_start = time.perf_counter()  # `train` restarts the clock
         if resume:
             self.policy.params["W1"][...] = state["W1"]
             self.policy.params["W2"][...] = state["W2"]
@@ -187,13 +200,49 @@ class Trainer:
         self._log_file.flush()
 
     def elapsed(self) -> float:
+        """Seconds of training: the saved runs' before this one, plus this `train` call's.
+
+        Example:
+            >>> import tempfile
+            >>> with tempfile.TemporaryDirectory() as run_dir:
+            ...     trainer = Trainer(TrainConfig(), run_dir)
+            ...     trainer.elapsed_before = 60.0          # as if resumed after a minute
+            ...     60.0 < trainer.elapsed() < 70.0
+            ...     trainer.close()
+            True
+        """
         return self.elapsed_before + time.perf_counter() - self._t_start
 
     def request_stop(self):
-        """Stop soon (e.g. on Ctrl-C): drop the games in progress, update, save, return."""
+        """Stop soon (e.g. on Ctrl-C): drop the games in progress, update, save, return.
+
+        Example (stop after the first game; both games of the group end in the same step):
+            >>> import tempfile
+            >>> tiny = TrainConfig(n_envs=2, batch_episodes=8, max_episode_frames=400)
+            >>> with tempfile.TemporaryDirectory() as run_dir:
+            ...     trainer = Trainer(tiny, run_dir)
+            ...     trainer.on_episode = lambda tr, row: tr.request_stop()
+            ...     summary = trainer.train()                  # no budget: only the stop
+            ...     trainer.close()
+            >>> summary["episodes"], summary["updates"]     # the 2 games waiting: one update
+            (2, 1)
+        """
         self.stop_requested = True
 
     def save(self):
+        """Write checkpoint.npz (and the optimiser's file): the whole state of the run.
+
+        Example:
+            >>> import tempfile
+            >>> from course_lib.pong.checkpoint import load_checkpoint
+            >>> with tempfile.TemporaryDirectory() as run_dir:
+            ...     trainer = Trainer(TrainConfig(seed=4), run_dir)
+            ...     path = trainer.save()
+            ...     trainer.close()
+            ...     state, _ = load_checkpoint(run_dir)
+            >>> path.name, state["episodes"], TrainConfig.from_json(state["config"]).seed
+            ('checkpoint.npz', 0, 4)
+        """
         state = {
             "W1": self.policy.W1,
             "W2": self.policy.W2,
@@ -370,6 +419,17 @@ class Trainer:
 
         Budgets count the whole run (steps and updates) or this call (seconds). A checkpoint
         is saved after every segment and at the end.
+
+        Example (games of 100 steps, two at a time; a second call goes on from the first):
+            >>> import tempfile
+            >>> tiny = TrainConfig(n_envs=2, batch_episodes=2, max_episode_frames=400)
+            >>> with tempfile.TemporaryDirectory() as run_dir:
+            ...     trainer = Trainer(tiny, run_dir)
+            ...     first = trainer.train(max_steps=100)        # the games under way finish
+            ...     second = trainer.train(max_steps=300)
+            ...     trainer.close()
+            >>> first["steps"], second["steps"], second["episodes"], second["updates"]
+            (200, 400, 4, 2)
         """
         self._t_start = time.perf_counter()
         steps0 = self.steps
@@ -423,5 +483,18 @@ class Trainer:
         }
 
     def close(self):
+        """Stop the learner thread and close log.csv; the run can then be resumed.
+
+        Example:
+            >>> import tempfile
+            >>> with tempfile.TemporaryDirectory() as run_dir:
+            ...     trainer = Trainer(TrainConfig(seed=2), run_dir)
+            ...     _ = trainer.save()
+            ...     trainer.close()
+            ...     again = Trainer(None, run_dir, resume=True)
+            ...     again.config.seed, again.episodes
+            ...     again.close()
+            (2, 0)
+        """
         self._learner.shutdown()
         self._log_file.close()

@@ -1,8 +1,9 @@
 """Pictures for the Pong chapter (chapter 5): preprocessing stages, weight maps, the learning
-curve with its milestones, and a short animation of the agent playing, as a GIF in the page.
+curve with its milestones, and the library's one GIF writer (`gif_bytes`), which shows the
+agent playing in the page (`play.play_clip` plays the game, `play.record` writes a file).
 
 Plot helpers take `ax=None` (or `axes=None`) and return what they drew on; everything else is
-a pure function of its arguments, tested in tests/test_pong_viz.py.
+a pure function of its arguments, tested in tests/pong/test_viz.py.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from course_lib._validate import check_int
 from course_lib.pong.config import TrainConfig
 from course_lib.pong.envs import PONG_V5
 from course_lib.pong.prepro import BACKGROUND, prepro
@@ -48,7 +50,16 @@ def prepro_stages(frame: np.ndarray) -> list[tuple[str, np.ndarray]]:
 
 
 def plot_stages(stages, axes=None):
-    """Show `prepro_stages` side by side, each at its own pixel size; returns the axes."""
+    """Show `prepro_stages` side by side, each at its own pixel size; returns the axes.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> axes = plot_stages(prepro_stages(np.full((210, 160, 3), 144, dtype=np.uint8)))
+        >>> axes[-1].get_title()
+        '4. binarised\\n80 x 80'
+        >>> plt.close("all")
+    """
     import matplotlib.pyplot as plt
 
     if axes is None:
@@ -68,7 +79,17 @@ def plot_stages(stages, axes=None):
 
 
 def plot_difference(prev_x: np.ndarray, cur_x: np.ndarray, axes=None):
-    """Two preprocessed frames (6400,) and their difference x_t = cur - prev: +1 red, -1 blue."""
+    """Two preprocessed frames (6400,) and their difference x_t = cur - prev: +1 red, -1 blue.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> prev, cur = np.zeros(6400), np.zeros(6400); cur[100] = 1
+        >>> axes = plot_difference(prev, cur)
+        >>> float(axes[2].images[0].get_array().sum())        # one pixel arrived: +1
+        1.0
+        >>> plt.close("all")
+    """
     import matplotlib.pyplot as plt
 
     if axes is None:
@@ -99,6 +120,15 @@ def plot_points(ax, t, values, won=None, *, ms: float = 5.0):
     A marker has a size in points, not in steps: however many steps share a pixel column
     once the figure is rasterised, every point stays visible (a bar 1 step wide does not).
     Returns the two marker lines (won, lost), each a Line2D whose data are its points.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> _, ax = plt.subplots()
+        >>> up, down = plot_points(ax, [3, 10, 42], [1.0, -1.0, 1.0])
+        >>> up.get_xdata().tolist(), down.get_xdata().tolist()
+        ([3, 42], [10])
+        >>> plt.close("all")
     """
     t, values = np.asarray(t), np.asarray(values, dtype=float)
     won = values > 0 if won is None else np.asarray(won, dtype=bool)
@@ -118,6 +148,15 @@ def plot_point_returns(rew, gamma: float, axes=None):
     notation page's tilde G_t). Returns are drawn
     as filled steps (dense, so a line shows them at any resolution), with each point's step
     marked on top. Returns the three Axes.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> rew = np.zeros(50); rew[[20, 49]] = [-1.0, 1.0]
+        >>> axes = plot_point_returns(rew, gamma=0.9)
+        >>> len(axes), marked_points(axes[0]).tolist()         # one marker per point
+        (3, [20, 49])
+        >>> plt.close("all")
     """
     import matplotlib.pyplot as plt
 
@@ -159,7 +198,17 @@ def plot_point_returns(rew, gamma: float, axes=None):
 
 
 def marked_points(ax) -> np.ndarray:
-    """The steps marked on an Axes by `plot_points`, sorted, shape (n,) (for tests and asserts)."""
+    """The steps marked on an Axes by `plot_points`, sorted, shape (n,) (for tests and asserts).
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> _, ax = plt.subplots()
+        >>> _ = plot_points(ax, [7, 2], [-1.0, 1.0])
+        >>> marked_points(ax).tolist()
+        [2, 7]
+        >>> plt.close("all")
+    """
     xs = [line.get_xdata() for line in ax.lines if line.get_label() in ("point won", "point lost")]
     return np.sort(np.concatenate(xs)) if xs else np.array([])
 
@@ -170,6 +219,11 @@ def initial_weights(config: dict) -> tuple[np.ndarray, np.ndarray]:
 
     `reference.initial_policy` draws them as the trainer does, N(0, 1) / sqrt(fan-in): W1
     (H, 6400) with standard deviation 1/80, W2 (H,) with 1/sqrt(H).
+
+    Example:
+        >>> W1, W2 = initial_weights({"seed": 0, "n_hidden": 200})
+        >>> W1.shape, bool(np.array_equal(W1, initial_policy(0).W1)), round(float(W1.std()), 4)
+        ((200, 6400), True, 0.0125)
     """
     policy = initial_policy(config["seed"], TrainConfig(n_hidden=config["n_hidden"]))
     return policy.W1, policy.W2
@@ -182,6 +236,7 @@ def strongest_units(W1: np.ndarray, k: int = 8) -> np.ndarray:
         >>> strongest_units(np.diag([1.0, 3.0, 2.0]), k=2)
         array([1, 2])
     """
+    k = check_int("k", k, low=1)
     norms = np.linalg.norm(W1, axis=1)
     return np.argsort(-norms, kind="stable")[:k]
 
@@ -191,6 +246,15 @@ def plot_weight_maps(W1: np.ndarray, units, W2=None, axes=None, ncols: int = 4):
 
     Each title gives the unit m, the norm |W1[m]| of its row (what `strongest_units` ranks
     by) and, if W2 is given, W2[m].
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> W1 = np.zeros((3, 6400)); W1[2, :4] = 1.0
+        >>> axes = plot_weight_maps(W1, strongest_units(W1, k=1), W2=np.ones(3), ncols=2)
+        >>> axes[0].get_title(), axes[1].axison               # the unused panel is blank
+        ('unit 2, |W1[m]| = 2.00\\nW2[m] = +1.00', False)
+        >>> plt.close("all")
     """
     import matplotlib.pyplot as plt
 
@@ -217,7 +281,17 @@ def plot_weight_maps(W1: np.ndarray, units, W2=None, axes=None, ncols: int = 4):
 # ------------------------------------------------------------------ the training log
 def read_log(path) -> dict[str, np.ndarray]:
     """The trainer's log.csv as columns: episode, reward, running_reward, episode_steps,
-    total_steps, elapsed_s, updates, one array of length n_episodes each."""
+    total_steps, elapsed_s, updates, one array of length n_episodes each.
+
+    Example:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = Path(folder) / "log.csv"
+        ...     _ = path.write_text("episode,reward,running_reward\\n1,-21,-21.0\\n2,-19,-20.98\\n")
+        ...     log = read_log(path)
+        >>> log["episode"], log["running_reward"]
+        (array([1, 2]), array([-21.  , -20.98]))
+    """
     with open(Path(path), newline="") as f:
         rows = list(csv.DictReader(f))
     if not rows:
@@ -312,7 +386,16 @@ def milestones(log: dict, thresholds=THRESHOLDS) -> list[dict]:
 
 
 def format_milestones(rows: list[dict]) -> str:
-    """The milestones as a small text table, "not yet" where a threshold was not reached."""
+    """The milestones as a small text table, "not yet" where a threshold was not reached.
+
+    Example:
+        >>> print(format_milestones([{"threshold": -19, "episode": 2, "steps": 1900, "hours": 0.5},
+        ...                          {"threshold": 0, "episode": None}]))
+        ... # doctest: +NORMALIZE_WHITESPACE
+         running reward above   episode   agent steps   hours
+                          -19         2         1,900    0.50
+                            0   not yet
+    """
     lines = [
         f"{'running reward above':>21}  {'episode':>8}  {'agent steps':>12}  {'hours':>6}",
     ]
@@ -329,7 +412,19 @@ def format_milestones(rows: list[dict]) -> str:
 
 def plot_learning_curve(log: dict, thresholds=THRESHOLDS, ax=None):
     """Each episode's score difference (dots) and the running reward (line), with the first
-    crossing of each threshold marked; returns the Axes."""
+    crossing of each threshold marked; returns the Axes.
+
+    Example:
+        >>> import matplotlib; matplotlib.use("Agg")
+        >>> import matplotlib.pyplot as plt
+        >>> log = {"episode": np.arange(1, 4), "reward": np.array([-21, -15, -12]),
+        ...        "running_reward": np.array([-21, -18.5, -14]),
+        ...        "total_steps": np.array([900, 1900, 3000]), "elapsed_s": np.array([1, 2, 3600])}
+        >>> ax = plot_learning_curve(log, thresholds=(-19, -15))
+        >>> [t.get_text() for t in ax.texts]                 # each threshold crossed, marked
+        ['-19: ep. 2, 0.0 h', '-15: ep. 3, 1.0 h']
+        >>> plt.close("all")
+    """
     import matplotlib.pyplot as plt
 
     if ax is None:
@@ -357,37 +452,6 @@ def plot_learning_curve(log: dict, thresholds=THRESHOLDS, ax=None):
 
 
 # ------------------------------------------------------------------ the agent playing
-def play_clip(W1, W2, *, seed: int = 0, max_steps: int = 600, until: str = "point"):
-    """Play ALE/Pong-v5 from a reset, sampling actions as in training, and keep the frames.
-
-    Stops after the first point (until="point"), after the first point *we* win
-    (until="our_point"), at the end of the game (until="game", or whichever comes first), or
-    after max_steps agent steps.
-
-    Returns (frames, rewards): the n + 1 RGB frames seen, shape (n + 1, 210, 160, 3), and the
-    rewards of the n steps taken, shape (n,).
-    """
-    from course_lib.pong.envs import make_env
-    from course_lib.pong.play import Player
-
-    if until not in ("point", "our_point", "game"):
-        raise ValueError(f'until must be "point", "our_point" or "game", got {until!r}')
-    env = make_env()
-    player = Player(W1, W2, sample=True, rng=np.random.default_rng(seed))
-    try:
-        obs, _ = env.reset(seed=seed)
-        frames, rewards = [obs], []
-        for _ in range(max_steps):
-            obs, rew, term, trunc, _ = env.step(player.act(obs))
-            frames.append(obs)
-            rewards.append(rew)
-            if term or trunc or (until != "game" and (rew > 0 or (rew != 0 and until == "point"))):
-                break
-    finally:
-        env.close()
-    return np.array(frames), np.array(rewards, dtype=float)
-
-
 def play_seconds(agent_steps: int, frameskip: int = PONG_V5["frameskip"]) -> float:
     """Seconds of play on the console: each agent step lasts `frameskip` frames at 60 Hz.
 
@@ -416,6 +480,7 @@ def gif_bytes(frames: np.ndarray, *, every: int = 2, fps: float = 30.0) -> bytes
     """
     from PIL import Image
 
+    every = check_int("every", every, low=1)
     shown = np.asarray(frames)[::every]
     if shown.ndim != 4 or shown.shape[-1] != 3 or shown.dtype != np.uint8:
         raise ValueError(f"frames must be (n, h, w, 3) uint8, got {shown.shape} {shown.dtype}")
@@ -465,7 +530,12 @@ def gif_delays_ms(data: bytes) -> np.ndarray:
 
 
 def gif_html(data: bytes, *, width: int = 320, alt: str = "animation") -> str:
-    """An <img> tag that carries the GIF itself (a data: URL): no file, no network."""
+    """An <img> tag that carries the GIF itself (a data: URL): no file, no network.
+
+    Example:
+        >>> gif_html(b"GIF89a", width=100, alt="a game")
+        '<img src="data:image/gif;base64,R0lGODlh" width="100" alt="a game" style="image-rendering: pixelated">'
+    """  # noqa: E501
     encoded = base64.b64encode(data).decode("ascii")
     return (
         f'<img src="data:image/gif;base64,{encoded}" width="{width}" alt="{alt}" '
@@ -475,6 +545,14 @@ def gif_html(data: bytes, *, width: int = 320, alt: str = "animation") -> str:
 
 def difference_frames(frames: np.ndarray) -> np.ndarray:
     """The policy's inputs x_t = prepro(frame_t) - prepro(frame_{t-1}) for a list of frames,
-    shape (n, 6400); x_0 = 0, as in the trainer."""
+    shape (n, 6400); x_0 = 0, as in the trainer.
+
+    Example:
+        >>> frames = np.full((3, 210, 160, 3), 144, dtype=np.uint8)
+        >>> frames[1:, 101, 40] = 236                            # a ball from frame 1 on
+        >>> x = difference_frames(frames)
+        >>> x.shape, x.sum(axis=1).tolist()                      # it arrived at t = 1
+        ((3, 6400), [0.0, 1.0, 0.0])
+    """
     xs = np.array([prepro(f) for f in frames])  # (n, 6400)
     return np.diff(xs, axis=0, prepend=xs[:1])

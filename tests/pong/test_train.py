@@ -191,7 +191,7 @@ def test_bad_config_names_the_field():
         TrainConfig(gamma=1.5)
     with pytest.raises(TypeError, match="n_envs"):
         TrainConfig(n_envs=2.0)
-    with pytest.raises(ValueError, match="apply_delay must be >= 0"):
+    with pytest.raises(ValueError, match="apply_delay must be an integer >= 0"):
         TrainConfig(apply_delay=-1)
 
 

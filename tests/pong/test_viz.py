@@ -10,7 +10,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from course_lib.numpy_policy import TwoLayerPolicy  # noqa: E402
 from course_lib.pong import viz  # noqa: E402
 from course_lib.pong.prepro import prepro  # noqa: E402
 
@@ -134,17 +133,6 @@ def test_gif_round_trip():
     too_many = rng.integers(0, 255, size=(1, 30, 30, 3), dtype=np.uint8)
     with pytest.raises(ValueError, match="palette"):
         viz.gif_bytes(too_many)
-
-
-def test_play_clip_stops_at_a_point():
-    policy = TwoLayerPolicy(6400, 8, np.random.default_rng(0), dtype=np.float32)
-    frames, rew = viz.play_clip(policy.W1, policy.W2, seed=1, max_steps=400, until="point")
-    assert frames.shape[1:] == (210, 160, 3) and len(frames) == len(rew) + 1
-    assert rew[-1] != 0 and not rew[:-1].any()  # a random policy loses a point in ~50 steps
-    short, rew_short = viz.play_clip(policy.W1, policy.W2, seed=1, max_steps=5)
-    assert len(short) == 6 and np.array_equal(short, frames[:6])  # same seed, same start
-    with pytest.raises(ValueError):
-        viz.play_clip(policy.W1, policy.W2, until="never")
 
 
 def sparse_game(T=1200, seed=0):
