@@ -18,13 +18,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib._validate import as_finite_array
+from course_lib._validate import as_finite_array, check_int
 
 LOG_SQRT_2PI = 0.5 * np.log(2.0 * np.pi)
 
 
 def check_theta(theta) -> np.ndarray:
-    """`theta` as a finite float64 array (mu, log_std) of shape (2,)."""
+    """`theta` as a finite float64 array (mu, log_std) of shape (2,).
+
+    Example:
+        >>> check_theta([0, 1])                 # ints become float64
+        array([0., 1.])
+        >>> check_theta([0.0, 0.0, 0.0])
+        Traceback (most recent call last):
+        ...
+        ValueError: theta must be (mu, log_std), shape (2,), got shape (3,)
+    """
     theta = as_finite_array("theta", theta, ndim=1)
     if theta.shape != (2,):
         raise ValueError(f"theta must be (mu, log_std), shape (2,), got shape {theta.shape}")
@@ -68,10 +77,7 @@ def sample_actions(theta, n: int, rng: np.random.Generator) -> np.ndarray:
         (3.0, 0.1)
     """
     mu, log_std = check_theta(theta)
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"n must be an int, got {type(n).__name__}")
-    if n < 0:
-        raise ValueError(f"n must be non-negative, got {n}")
+    n = check_int("n", n, low=0)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a np.random.Generator, got {type(rng).__name__}")
-    return mu + np.exp(log_std) * rng.standard_normal(int(n))
+    return mu + np.exp(log_std) * rng.standard_normal(n)

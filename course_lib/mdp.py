@@ -71,11 +71,29 @@ class ShortCorridor(gym.Env):
         self.steps = 0
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
+        """Start a new episode in state 0: returns (obs, info).
+
+        Example:
+            >>> ShortCorridor().reset(seed=0)
+            (0, {})
+        """
         super().reset(seed=seed)
         self.state, self.steps = 0, 0
         return self.state, {}
 
     def step(self, action):
+        """Take one action: returns (obs, reward, terminated, truncated, info), reward -1.
+
+        Example:
+            >>> env = ShortCorridor()
+            >>> _ = env.reset()
+            >>> [env.step(a)[0] for a in (RIGHT, LEFT, RIGHT)]   # LEFT in state 1 moves right
+            [1, 2, 3]
+            >>> env.step(RIGHT)
+            Traceback (most recent call last):
+            ...
+            RuntimeError: the episode is over: call reset() before step()
+        """
         if not self.action_space.contains(action):
             raise ValueError(f"action must be 0 (LEFT) or 1 (RIGHT), got {action!r}")
         if self.state == self.goal:
@@ -91,6 +109,14 @@ class ShortCorridor(gym.Env):
         return self.state, -1.0, terminated, bool(truncated), {}
 
     def render(self):
+        """The corridor as text ("A" the agent, "G" the goal) in "ansi" mode, else None.
+
+        Example:
+            >>> env = ShortCorridor(render_mode="ansi")
+            >>> _ = env.reset()
+            >>> env.render()
+            'A . . G'
+        """
         if self.render_mode == "ansi":
             cells = ["A" if s == self.state else "." for s in range(3)] + ["G"]
             return " ".join(cells)
@@ -167,7 +193,14 @@ def short_corridor_value(p_right) -> float:
 
 
 def short_corridor_values(p_right) -> np.ndarray:
-    """Vectorised `short_corridor_value` over an array of probabilities, same shape."""
+    """Vectorised `short_corridor_value` over an array of probabilities, same shape.
+
+    Example:
+        >>> short_corridor_values([0.25, 0.5])
+        array([-18.66666667, -12.        ])
+        >>> bool(np.isclose(short_corridor_values(0.3), short_corridor_value(0.3)))
+        True
+    """
     p = as_finite_array("p_right", p_right)
     if np.any((p <= 0.0) | (p >= 1.0)):
         raise ValueError("p_right must lie strictly between 0 and 1")
@@ -178,6 +211,10 @@ def epsilon_greedy_p_right(epsilon: float, greedy_action: int) -> float:
     """pi(RIGHT), the p, of an epsilon-greedy policy that cannot tell the corridor's states apart.
 
     With probability 1 - epsilon it takes `greedy_action`; otherwise a uniformly random one.
+
+    Example:
+        >>> epsilon_greedy_p_right(0.1, RIGHT), epsilon_greedy_p_right(0.1, LEFT)
+        (0.95, 0.05)
     """
     epsilon = check_open_probability("epsilon", epsilon)
     if greedy_action not in (LEFT, RIGHT):

@@ -1,6 +1,6 @@
-"""RMSProp written out by hand, for gradient ASCENT on a dict of NumPy arrays.
+"""RMSProp written out by hand, for gradient ASCENT on a dict of NumPy arrays (chapter 4).
 
-Introduced in chapter 4 (CartPole); chapter 5 (Pong) uses it as Karpathy's 2016 program does.
+Chapter 4 (CartPole) introduces it; chapter 5 (Pong) uses it as Karpathy's 2016 program does.
 For every parameter array theta with gradient estimate g (chapter 4's nu, beta, alpha, xi):
 
     cache <- decay * cache + (1 - decay) * g**2           nu, running mean of the squared gradient
@@ -59,7 +59,18 @@ class RMSProp:
         self.n_steps = 0
 
     def step(self, grads: dict) -> None:
-        """Move every parameter one RMSProp step along its gradient (ascent), in place."""
+        """Move every parameter one RMSProp step along its gradient (ascent), in place.
+
+        Example:
+            >>> theta = {"w": np.zeros(2)}
+            >>> opt = RMSProp(theta, lr=0.01)
+            >>> for _ in range(3):
+            ...     opt.step({"w": np.array([1.0, -100.0])})
+            >>> np.round(theta["w"], 4)             # the same size of step, whatever |g|
+            array([ 0.2289, -0.2289])
+            >>> opt.n_steps
+            3
+        """
         if set(grads) != set(self.params):
             raise ValueError(f"grads must have the keys {sorted(self.params)}, got {sorted(grads)}")
         for name, theta in self.params.items():
@@ -76,14 +87,29 @@ class RMSProp:
         self.n_steps += 1
 
     def state_dict(self) -> dict[str, np.ndarray]:
-        """Everything `load_state_dict` needs, as plain arrays (fit for `np.savez`)."""
+        """Everything `load_state_dict` needs, as plain arrays (fit for `np.savez`).
+
+        Example:
+            >>> opt = RMSProp({"w": np.zeros(3)}, lr=0.1)
+            >>> sorted(opt.state_dict())
+            ['cache/w', 'hyper', 'n_steps']
+        """
         state = {f"cache/{name}": cache for name, cache in self.cache.items()}
         state["n_steps"] = np.array(self.n_steps, dtype=np.int64)
         state["hyper"] = np.array([self.lr, self.decay, self.eps], dtype=np.float64)
         return state
 
     def load_state_dict(self, state) -> None:
-        """Restore the caches and step count saved by `state_dict` (copied into place)."""
+        """Restore the caches and step count saved by `state_dict` (copied into place).
+
+        Example:
+            >>> a = RMSProp({"w": np.zeros(2)}, lr=0.1)
+            >>> a.step({"w": np.array([1.0, 2.0])})
+            >>> b = RMSProp({"w": np.zeros(2)}, lr=0.5)
+            >>> b.load_state_dict(a.state_dict())
+            >>> bool(np.array_equal(b.cache["w"], a.cache["w"])), b.n_steps, b.lr
+            (True, 1, 0.1)
+        """
         for name, cache in self.cache.items():
             key = f"cache/{name}"
             if key not in state:

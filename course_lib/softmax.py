@@ -21,7 +21,16 @@ from course_lib.softmax_policy import softmax
 
 
 def check_logits(theta) -> np.ndarray:
-    """`theta` as a finite float64 array of shape (..., k) with k >= 1."""
+    """`theta` as a finite float64 array of shape (..., k) with k >= 1.
+
+    Example:
+        >>> check_logits([1, 2, 3])
+        array([1., 2., 3.])
+        >>> check_logits(0.5)
+        Traceback (most recent call last):
+        ...
+        ValueError: theta must have shape (..., k) with k >= 1 arms, got ()
+    """
     theta = as_finite_array("theta", theta)
     if theta.ndim < 1 or theta.shape[-1] < 1:
         raise ValueError(f"theta must have shape (..., k) with k >= 1 arms, got {theta.shape}")
@@ -29,7 +38,16 @@ def check_logits(theta) -> np.ndarray:
 
 
 def check_actions(act, theta: np.ndarray) -> np.ndarray:
-    """`act` as int64 indices in [0, k), one per policy in `theta` (shape theta.shape[:-1])."""
+    """`act` as int64 indices in [0, k), one per policy in `theta` (shape theta.shape[:-1]).
+
+    Example:
+        >>> check_actions([0, 2], np.zeros((2, 3)))       # two policies over 3 arms
+        array([0, 2])
+        >>> check_actions(3, np.zeros(3))
+        Traceback (most recent call last):
+        ...
+        ValueError: act must lie in [0, 3), got values from 3 to 3
+    """
     if isinstance(act, (str, bytes)) or act is None:
         raise TypeError(f"act must be an integer or an array of integers, got {type(act).__name__}")
     arr = np.asarray(act)

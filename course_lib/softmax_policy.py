@@ -17,7 +17,16 @@ from course_lib._validate import as_finite_array
 
 
 def as_index_array(name: str, x, upper: int) -> np.ndarray:
-    """`x` as an int64 array of indices in [0, upper), or an error that names `name`."""
+    """`x` as an int64 array of indices in [0, upper), or an error that names `name`.
+
+    Example:
+        >>> as_index_array("obs", [0, 2, 1], upper=3)
+        array([0, 2, 1])
+        >>> as_index_array("obs", [0.0, 1.0], upper=3)
+        Traceback (most recent call last):
+        ...
+        TypeError: obs must hold integers (state or action indices), got dtype float64
+    """
     if isinstance(x, (str, bytes)) or x is None:
         raise TypeError(
             f"{name} must be an integer or an array of integers, got {type(x).__name__}"
@@ -35,7 +44,16 @@ def as_index_array(name: str, x, upper: int) -> np.ndarray:
 
 
 def check_theta(theta) -> np.ndarray:
-    """`theta` as a finite float64 array of shape (n_states, n_actions), with n_actions >= 1."""
+    """`theta` as a finite float64 array of shape (n_states, n_actions), with n_actions >= 1.
+
+    Example:
+        >>> check_theta(np.zeros((3, 2))).shape          # 3 states, 2 actions
+        (3, 2)
+        >>> check_theta([0.0, 1.0])
+        Traceback (most recent call last):
+        ...
+        ValueError: theta must be 2-D, got an array of shape (2,)
+    """
     theta = as_finite_array("theta", theta, ndim=2)
     if theta.shape[0] < 1 or theta.shape[1] < 1:
         raise ValueError(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_lib._validate import as_finite_array, check_gamma
+from course_lib._validate import as_finite_array, check_gamma, check_int
 from course_lib.score_function import score_function_terms, trajectory_returns
 from course_lib.softmax_policy import (
     action_probs,
@@ -71,22 +71,31 @@ class ToyMDP:
                 f"reward_table must have shape {P.shape[:2]} (n_states, n_actions), "
                 f"got {reward_table.shape}"
             )
-        if isinstance(self.horizon, bool) or not isinstance(self.horizon, (int, np.integer)):
-            raise TypeError(f"horizon must be an int, got {type(self.horizon).__name__}")
-        if self.horizon < 1:
-            raise ValueError(f"horizon must be at least 1, got {self.horizon}")
+        horizon = check_int("horizon", self.horizon, low=1)
         for name, value in (("rho0", rho0), ("P", P), ("reward_table", reward_table)):
             value.setflags(write=False)  # a frozen MDP: nobody edits the dynamics in place
             object.__setattr__(self, name, value)
-        object.__setattr__(self, "horizon", int(self.horizon))
+        object.__setattr__(self, "horizon", horizon)
         object.__setattr__(self, "gamma", check_gamma(self.gamma))
 
     @property
     def n_states(self) -> int:
+        """The number of states, P.shape[0].
+
+        Example:
+            >>> make_toy_mdp().n_states
+            2
+        """
         return self.P.shape[0]
 
     @property
     def n_actions(self) -> int:
+        """The number of actions, P.shape[1].
+
+        Example:
+            >>> make_toy_mdp().n_actions
+            2
+        """
         return self.P.shape[1]
 
 
@@ -253,13 +262,10 @@ def sample_trajectories(mdp: ToyMDP, theta, n_episodes: int, rng: np.random.Gene
     """
     _check_mdp(mdp)
     theta = _check_theta_for(mdp, theta)
-    if isinstance(n_episodes, bool) or not isinstance(n_episodes, (int, np.integer)):
-        raise TypeError(f"n_episodes must be an int, got {type(n_episodes).__name__}")
-    if n_episodes < 0:
-        raise ValueError(f"n_episodes must be non-negative, got {n_episodes}")
+    n_episodes = check_int("n_episodes", n_episodes, low=0)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a np.random.Generator, got {type(rng).__name__}")
-    shape = (int(n_episodes), mdp.horizon)
+    shape = (n_episodes, mdp.horizon)
     obs = np.empty(shape, dtype=np.int64)
     act = np.empty(shape, dtype=np.int64)
     obs[:, 0] = _sample_rows(np.broadcast_to(mdp.rho0, (shape[0], mdp.n_states)), rng)

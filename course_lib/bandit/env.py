@@ -27,7 +27,16 @@ from course_lib._validate import as_finite_array
 
 
 def check_arm_probs(probs) -> np.ndarray:
-    """The arms' pay-off probabilities as a float64 array of shape (k,), k >= 2, in [0, 1]."""
+    """The arms' pay-off probabilities as a float64 array of shape (k,), k >= 2, in [0, 1].
+
+    Example:
+        >>> check_arm_probs([0, 1])
+        array([0., 1.])
+        >>> check_arm_probs([0.5, 1.5])
+        Traceback (most recent call last):
+        ...
+        ValueError: probs must lie in [0, 1] (they are probabilities), got [0.5, 1.5]
+    """
     probs = as_finite_array("probs", probs, ndim=1)
     if probs.size < 2:
         raise ValueError(
@@ -71,19 +80,48 @@ class BernoulliBandit(gym.Env):
 
     @property
     def best_arm(self) -> int:
-        """The arm with the highest pay-off probability (the first one, if several tie)."""
+        """The arm with the highest pay-off probability (the first one, if several tie).
+
+        Example:
+            >>> BernoulliBandit([0.3, 0.9, 0.9]).best_arm
+            1
+        """
         return int(np.argmax(self.probs))
 
     @property
     def best_value(self) -> float:
-        """The expected reward of always pulling the best arm, max_a probs[a]."""
+        """The expected reward of always pulling the best arm, max_a probs[a].
+
+        Example:
+            >>> BernoulliBandit([0.3, 0.9, 0.9]).best_value
+            0.9
+        """
         return float(self.probs.max())
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
+        """Start an episode (one pull): returns (obs, info), and seeds the pay-offs if `seed`.
+
+        Example:
+            >>> BernoulliBandit([0.5, 0.5]).reset(seed=1)
+            (0, {})
+        """
         super().reset(seed=seed)  # seeds self.np_random, the only source of randomness
         return 0, {}
 
     def step(self, action):
+        """Pull arm `action`: returns (0, reward, True, False, {"expected_reward": probs[a]}).
+
+        Example:
+            >>> env = BernoulliBandit([0.25, 0.75])
+            >>> _ = env.reset(seed=0)
+            >>> rewards = [env.step(1)[1] for _ in range(4000)]   # every pull is a whole episode
+            >>> abs(sum(rewards) / 4000 - 0.75) < 0.03             # the arm's mean pay-off
+            True
+            >>> env.step(2)
+            Traceback (most recent call last):
+            ...
+            ValueError: action must be an arm index in [0, 2), got 2
+        """
         if isinstance(action, (bool, np.bool_)) or not self.action_space.contains(action):
             raise ValueError(f"action must be an arm index in [0, {self.k}), got {action!r}")
         p = float(self.probs[int(action)])

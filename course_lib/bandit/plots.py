@@ -7,6 +7,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from course_lib._validate import as_finite_array, as_real
+from course_lib.plotting import check_curves, finish_axes, new_axes, plot_mean_band
 
 
 def plot_mean_std(curves: dict, ax=None, *, ylabel: str = "", hline: float | None = None):
@@ -27,34 +28,18 @@ def plot_mean_std(curves: dict, ax=None, *, ylabel: str = "", hline: float | Non
         The Axes, with one line (the mean) and one band per curve, plus the dashed line.
 
     Example:
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
         >>> ax = plot_mean_std({"a": np.zeros((3, 5)), "b": np.ones((3, 5))}, hline=1.0)
         >>> len(ax.lines), len(ax.collections)
         (3, 2)
     """
-    if not isinstance(curves, dict) or not curves:
-        raise TypeError("curves must be a non-empty dict of label -> array (n_runs, n_pulls)")
-    arrays = {
-        label: as_finite_array(f"curves[{label!r}]", y, ndim=2) for label, y in curves.items()
-    }
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6.4, 3.8))
+    arrays = check_curves(curves)
+    ax = new_axes(ax)
     for i, (label, y) in enumerate(arrays.items()):
-        steps = np.arange(y.shape[1])
-        mean, std = y.mean(axis=0), y.std(axis=0)  # (n_pulls,), (n_pulls,)
         # A skewed spread (most runs near the top, a few stuck far below) would push mean + std
-        # past anything any run reached: clip the band to the range of the runs.
-        lo = np.maximum(mean - std, y.min(axis=0))
-        hi = np.minimum(mean + std, y.max(axis=0))
-        ax.plot(steps, mean, color=f"C{i}", label=label)
-        ax.fill_between(steps, lo, hi, color=f"C{i}", alpha=0.2, linewidth=0)
-    if hline is not None:
-        ax.axhline(hline, color="k", linestyle="--", linewidth=1)
-    ax.set_xlabel("pulls made, $n$")
-    ax.set_ylabel(ylabel)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize="small")
+        # past anything any run reached: cut the band to the range of the runs.
+        lo, hi = y.min(axis=0), y.max(axis=0)
+        plot_mean_band(ax, np.arange(y.shape[1]), y, color=f"C{i}", label=label, lo=lo, hi=hi)
+    finish_axes(ax, xlabel="pulls made, $n$", ylabel=ylabel, hline=hline)
     return ax
 
 
@@ -72,8 +57,6 @@ def plot_policy_probs(pi, probs, ax=None, *, title: str = ""):
         The Axes, with one line per arm.
 
     Example:
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
         >>> len(plot_policy_probs(np.full((4, 2), 0.5), [0.3, 0.7]).lines)
         2
     """
@@ -112,8 +95,6 @@ def plot_gaussian_ascent(history, a_star: float, ax=None):
         The Axes: 2 lines (mu and the target) and the band.
 
     Example:
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
         >>> len(plot_gaussian_ascent(np.array([[0.0, 0.0], [1.0, -0.5]]), a_star=1.0).lines)
         2
     """

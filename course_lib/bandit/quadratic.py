@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from course_lib._validate import as_finite_array, as_real
+from course_lib._validate import as_finite_array, as_real, check_int
 from course_lib.gaussian_policy import check_theta, grad_log_prob, sample_actions
 
 
@@ -98,14 +98,11 @@ def gradient_ascent(theta0, a_star: float, alpha: float, n_steps: int, n_samples
     alpha = as_real("alpha", alpha)
     if alpha <= 0.0:
         raise ValueError(f"alpha must be positive, got {alpha}")
-    for name, value in (("n_steps", n_steps), ("n_samples", n_samples)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{name} must be an int, got {type(value).__name__}")
-    if n_steps < 0 or n_samples < 1:
-        raise ValueError(f"need n_steps >= 0 and n_samples >= 1, got {n_steps} and {n_samples}")
+    n_steps = check_int("n_steps", n_steps, low=0)
+    n_samples = check_int("n_samples", n_samples, low=1)
     history = [theta.copy()]
-    for _ in range(int(n_steps)):
-        act = sample_actions(theta, int(n_samples), rng)
+    for _ in range(n_steps):
+        act = sample_actions(theta, n_samples, rng)
         theta = theta + alpha * gradient_estimate(theta, act, reward(act, a_star))
         history.append(theta.copy())
     return np.array(history)

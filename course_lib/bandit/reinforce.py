@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_lib._validate import as_finite_array, as_real
+from course_lib._validate import as_finite_array, as_real, check_int
 from course_lib.bandit.env import check_arm_probs
 from course_lib.softmax import check_logits, policy_probs, sample_from_uniform
 
@@ -42,6 +42,13 @@ class BanditHistory:
         act: the arms pulled, int64, shape (..., n_pulls).
         rew: the rewards received, shape (..., n_pulls).
         theta: the final logits, shape (..., k).
+
+    Example:
+        >>> hist = reinforce_loop([0.2, 0.8], alpha=0.5, u_act=[0.1, 0.9, 0.6], u_rew=[0.5] * 3)
+        >>> hist.pi.shape, hist.act.shape, hist.rew.shape, hist.theta.shape
+        ((4, 2), (3,), (3,), (2,))
+        >>> bool(np.allclose(hist.pi[-1], policy_probs(hist.theta)))   # pi after the last pull
+        True
     """
 
     pi: np.ndarray
@@ -58,7 +65,7 @@ def draw_uniforms(n_runs: int, n_steps: int, seed: int) -> tuple[np.ndarray, np.
         >>> u_act.shape, bool(((0 <= u_rew) & (u_rew < 1)).all())
         ((3, 5), True)
     """
-    n_runs, n_steps = _count("n_runs", n_runs), _count("n_steps", n_steps)
+    n_runs, n_steps = check_int("n_runs", n_runs, low=1), check_int("n_steps", n_steps, low=1)
     rng = np.random.default_rng(seed)
     return rng.random((n_runs, n_steps)), rng.random((n_runs, n_steps))
 
@@ -220,14 +227,6 @@ def prefers_wrong_arm(pi, probs) -> np.ndarray:
 
 
 # --- argument checks ------------------------------------------------------------------------
-
-
-def _count(name: str, n) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise TypeError(f"{name} must be an integer, got {type(n).__name__}")
-    if n < 1:
-        raise ValueError(f"{name} must be at least 1, got {n}")
-    return int(n)
 
 
 def _check_theta_probs(theta, probs) -> tuple[np.ndarray, np.ndarray]:

@@ -51,6 +51,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from course_lib._validate import check_int
 from course_lib.cartpole.config import CartPoleConfig, advance, progress_bar
 from course_lib.cartpole.reinforce_torch import TorchPolicy, sample_actions
 from course_lib.cartpole.rollout import (
@@ -80,7 +81,17 @@ def value_scale(gamma: float) -> float:
 @dataclass(frozen=True)
 class BaselineConfig(CartPoleConfig):
     """Chapter 4's CartPoleConfig plus the baseline and the entropy bonus. `weight` must be
-    "rtg" (the advantage as it is) or "rtg_std" (the advantage standardised per batch)."""
+    "rtg" (the advantage as it is) or "rtg_std" (the advantage standardised per batch).
+
+    Example:
+        >>> config = BaselineConfig(ent_coef=0.01)
+        >>> config.baseline, config.weight, config.n_envs        # chapter 4's batch size
+        (True, 'rtg_std', 64)
+        >>> BaselineConfig(weight="total")
+        Traceback (most recent call last):
+        ...
+        ValueError: weight must be "rtg" or "rtg_std", got 'total'
+    """
 
     baseline: bool = True
     """Subtract a learned V_phi(s_t) from G_t; False gives plain REINFORCE."""
@@ -105,9 +116,7 @@ class BaselineConfig(CartPoleConfig):
             if not isinstance(getattr(self, name), bool):
                 raise TypeError(f"{name} must be True or False")
         for name in ("value_hidden", "value_iters", "value_batch"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+            object.__setattr__(self, name, check_int(name, getattr(self, name), low=1))
         for name in ("value_lr", "ent_coef"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, numbers.Real):
@@ -137,6 +146,16 @@ class ValueNet(nn.Module):
         )
 
     def forward(self, obs: torch.Tensor) -> torch.Tensor:
+        """V_phi(s) for each row of `obs` (M, D) as it is (no scaling), shape (M,).
+
+        Example:
+            >>> net = ValueNet(4, 8)
+            >>> with torch.no_grad():
+            ...     _ = net.net[2].weight.zero_()
+            ...     _ = net.net[2].bias.fill_(7.0)          # the output bias alone: V = 7
+            >>> net(torch.ones(2, 4, dtype=torch.float64))
+            tensor([7., 7.], dtype=torch.float64, grad_fn=<SqueezeBackward1>)
+        """
         return self.net(obs).squeeze(-1)
 
 
@@ -180,6 +199,16 @@ def cut_states(env, batch: EpisodeBatch) -> tuple[np.ndarray, np.ndarray]:
     Returns:
         cut: True for an episode cut by the time limit, shape (N,).
         last_obs: s_T of every episode, shape (N, 4) (meaningful where `cut`).
+
+    Example:
+        >>> env = make_cartpole(2, seed=0)
+        >>> falls = collect_episodes(env, lambda obs: np.ones(len(obs), dtype=int))
+        >>> cut_states(env, falls)[0]                  # always pushing right falls
+        array([False, False])
+        >>> balance = lambda obs: (obs[:, 2] + 0.5 * obs[:, 3] > 0).astype(int)  # follow the lean
+        >>> kept = collect_episodes(env, balance)
+        >>> kept.ep_len, cut_states(env, kept)[0]      # 500 steps each: cut, not fallen
+        (array([500, 500]), array([ True,  True]))
     """
     state = np.asarray(env.state, dtype=np.float32).T.astype(np.float64)  # (N, 4), as obs are
     fell = (np.abs(state[:, 0]) > env.x_threshold) | (
@@ -257,6 +286,15 @@ class BaselineResult:
         seconds: wall-clock seconds of the run, judging left out.
         policy, value: the trained networks (value is None without a baseline).
         config: the config of the run.
+
+    Example:
+        >>> small = {"n_episodes": 16, "n_envs": 16, "value_iters": 10, "progress": False}
+        >>> result = train(BaselineConfig(**small))
+        >>> result.eval_len.shape, result.n_cut, result.value is not None   # one update
+        ((1,), array([0]), True)
+        >>> plain = train(BaselineConfig(baseline=False, **small))
+        >>> plain.value, bool(np.isnan(plain.value_ev).all())
+        (None, True)
     """
 
     ep_ret: np.ndarray
@@ -274,7 +312,21 @@ class BaselineResult:
 
 
 def fit_value(value, vopt, obs, ret, config: BaselineConfig, gen: torch.Generator) -> None:
-    """`config.value_iters` Adam steps on mean (V_phi(s_t) - G_t)^2, each on a random minibatch."""
+    """`config.value_iters` Adam steps on mean (V_phi(s_t) - G_t)^2, each on a random minibatch.
+
+    Example:
+        >>> torch.manual_seed(0) and None
+        >>> config = BaselineConfig(value_iters=50, value_lr=0.05)
+        >>> value = ValueNet(OBS_DIM, 8)
+        >>> vopt = torch.optim.Adam(value.parameters(), lr=config.value_lr)
+        >>> obs = np.random.default_rng(0).normal(size=(64, 4)) * 0.1
+        >>> ret = 20.0 + 100.0 * obs[:, 0]              # returns that grow with the cart's x
+        >>> explained_variance(ret, value_of(value, obs, config.gamma)) < 0
+        True
+        >>> fit_value(value, vopt, obs, ret, config, torch.Generator().manual_seed(0))
+        >>> explained_variance(ret, value_of(value, obs, config.gamma)) > 0.9
+        True
+    """
     x = torch.as_tensor(obs / OBS_SCALE)  # (M, 4)
     target = torch.as_tensor(ret / value_scale(config.gamma))  # (M,), in [0, 1)
     m = x.shape[0]
@@ -385,7 +437,7 @@ def run_arms(base: BaselineConfig, arms: dict, seeds) -> dict:
     """
     if not isinstance(base, BaselineConfig):
         raise TypeError(f"base must be a BaselineConfig, got {type(base).__name__}")
-    labels, seeds = list(arms), [int(s) for s in seeds]
+    labels, seeds = list(arms), [check_int("seeds", s, low=0) for s in seeds]
     if not labels or not seeds:
         raise ValueError("arms and seeds must each hold at least one value")
     shape = (len(labels), len(seeds))
@@ -419,7 +471,19 @@ def run_arms(base: BaselineConfig, arms: dict, seeds) -> dict:
 
 
 def save_arms(path, runs: dict) -> None:
-    """Write `runs` to a compressed .npz of plain arrays, and the solve episodes to a .csv."""
+    """Write `runs` to a compressed .npz of plain arrays, and the solve episodes to a .csv.
+
+    Example:
+        >>> import tempfile
+        >>> runs = run_arms(BaselineConfig(n_episodes=8, n_envs=8, progress=False),
+        ...                 {"plain": {"baseline": False}}, seeds=[0, 1])
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     save_arms(Path(tmp) / "arms.npz", runs)
+        ...     print((Path(tmp) / "arms.csv").read_text().strip())
+        arm,seed,solved_at
+        plain,0,-1
+        plain,1,-1
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(os.fspath(path), **runs)
@@ -430,7 +494,18 @@ def save_arms(path, runs: dict) -> None:
 
 
 def load_arms(path) -> dict:
-    """Read what `save_arms` wrote: {name: array}, with "config" as a BaselineConfig."""
+    """Read what `save_arms` wrote: {name: array}, with "config" as a BaselineConfig.
+
+    Example:
+        >>> import tempfile
+        >>> base = BaselineConfig(n_episodes=8, n_envs=8, progress=False)
+        >>> runs = run_arms(base, {"plain": {"baseline": False}}, seeds=[0])
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     save_arms(Path(tmp) / "arms.npz", runs)
+        ...     back = load_arms(Path(tmp) / "arms.npz")
+        >>> back["config"] == base, bool(np.array_equal(back["ep_ret"], runs["ep_ret"]))
+        (True, True)
+    """
     with np.load(os.fspath(path), allow_pickle=False) as data:
         runs = {k: data[k] for k in data.files}
     runs["config"] = BaselineConfig.from_json(runs["config"].item())
@@ -438,6 +513,19 @@ def load_arms(path) -> dict:
 
 
 def main(argv=None) -> None:
+    """The command line: run the baseline comparison and the entropy sweep, save both.
+
+    Writes cartpole_baseline.npz and cartpole_entropy.npz (each with a .csv of the solve
+    episodes) under --out and prints one line per arm.
+
+    Example:
+        >>> import contextlib, io, tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stdout(io.StringIO()):
+        ...     main(["--seeds", "1", "--episodes", "64", "--out", tmp])
+        ...     files = sorted(p.name for p in Path(tmp).iterdir())
+        >>> print(*files)
+        cartpole_baseline.csv cartpole_baseline.npz cartpole_entropy.csv cartpole_entropy.npz
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10, help="seeds 0 .. SEEDS-1")
     parser.add_argument("--episodes", type=int, default=1024)

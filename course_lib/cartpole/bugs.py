@@ -25,13 +25,13 @@ and `reference_loss` (advantage = target - V(s_t), V detached). Each bug replace
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import torch
 
+from course_lib._validate import check_int
 from course_lib.cartpole.baseline import ValueNet
 from course_lib.cartpole.reinforce_torch import TorchPolicy, sample_actions
 from course_lib.cartpole.rollout import OBS_DIM, collect_episodes, make_cartpole
@@ -76,13 +76,30 @@ def loss_no_detach(logp, v, target, n_episodes):
 
 
 def loss_wrong_sign(logp, v, target, n_episodes):
-    """Bug "wrong_sign": the policy loss lost its minus."""
+    """Bug "wrong_sign": the policy loss lost its minus.
+
+    Example:
+        >>> logp, v, target = torch.tensor([-0.5, -1.0]), torch.zeros(2), torch.ones(2)
+        >>> wrong, right = loss_wrong_sign(logp, v, target, 1), reference_loss(logp, v, target, 1)
+        >>> float(wrong[0]), float(right[0])          # the policy losses: opposite signs
+        (-1.5, 1.5)
+    """
     adv = target - v.detach()
     return (logp * adv).sum() / n_episodes, ((v - target) ** 2).mean()
 
 
 class HistoryTargets:
-    """BUG "history_norm": G_t standardised with the mean and std of every G_t seen so far."""
+    """BUG "history_norm": G_t standardised with the mean and std of every G_t seen so far.
+
+    Example:
+        >>> targets = HistoryTargets()
+        >>> ones = lambda n: (np.ones((n, 1)), np.ones((n, 1), dtype=bool))
+        >>> targets(*ones(2), 1.0).ravel().round(3)      # G = 2, 1: the first batch is fine
+        array([ 1., -1.])
+        >>> later = targets(*ones(4), 1.0)               # G = 4, 3, 2, 1, scaled with 2, 1 too
+        >>> round(float(later.mean()), 3)                # no longer centred on this batch
+        0.312
+    """
 
     def __init__(self):
         self.seen: list[np.ndarray] = []
@@ -104,13 +121,28 @@ def targets_reset_at_point(rew, mask, gamma):
 
 
 def targets_g0(rew, mask, gamma):
-    """Bug "g0": G_0 at every step."""
+    """Bug "g0": G_0 at every step.
+
+    Example:
+        >>> mask = np.array([[True, True], [True, False], [True, False]])   # lengths 3 and 1
+        >>> targets_g0(np.ones((3, 2)), mask, 1.0).round(3)   # G_0 = 3 and 1, standardised
+        array([[ 0.577, -1.732],
+               [ 0.577,  0.   ],
+               [ 0.577,  0.   ]])
+    """
     ret = returns_to_go(rew, mask, gamma)
     return standardize(np.where(mask, ret[0], 0.0), mask)
 
 
 def bug_pieces(bug: str | None) -> tuple[Callable, Callable]:
-    """(targets_fn, loss_fn) for `bug` (one of BUGS), or the correct pair for None."""
+    """(targets_fn, loss_fn) for `bug` (one of BUGS), or the correct pair for None.
+
+    Example:
+        >>> bug_pieces(None) == (targets_per_batch, reference_loss)
+        True
+        >>> bug_pieces("wrong_sign") == (targets_per_batch, loss_wrong_sign)
+        True
+    """
     if bug is None:
         return targets_per_batch, reference_loss
     pieces = {
@@ -133,6 +165,11 @@ class SmallRun:
         ep_ret: the mean return of each batch, shape (U,).
         value_err: mean (V(s_t) - target_t)^2 on each batch before the update, shape (U,).
         value_mean: the mean of V(s_t) over each batch, shape (U,).
+
+    Example:
+        >>> run = train(seed=0, n_updates=3, n_envs=4)
+        >>> run.ep_ret.shape, run.value_err.shape, run.value_mean.shape
+        ((3,), (3,), (3,))
     """
 
     ep_ret: np.ndarray
@@ -140,7 +177,13 @@ class SmallRun:
     value_mean: np.ndarray
 
     def final(self, n: int = 5) -> float:
-        """The mean return over the last `n` batches."""
+        """The mean return over the last `n` batches.
+
+        Example:
+            >>> run = SmallRun(np.array([10.0, 20.0, 30.0]), np.zeros(3), np.zeros(3))
+            >>> run.final(2), run.final()
+            (25.0, 20.0)
+        """
         return float(self.ep_ret[-n:].mean())
 
 
@@ -174,11 +217,9 @@ def train(
         >>> run.ep_ret.shape
         (2,)
     """
-    for name, n in (("seed", seed), ("n_updates", n_updates), ("n_envs", n_envs)):
-        if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < (name != "seed"):
-            raise ValueError(
-                f"{name} must be a {'non-negative' if name == 'seed' else 'positive'} int"
-            )
+    seed = check_int("seed", seed, low=0)
+    n_updates = check_int("n_updates", n_updates, low=1)
+    n_envs = check_int("n_envs", n_envs, low=1)
     default_targets, default_loss = bug_pieces(bug)
     targets_fn = default_targets if targets_fn is None else targets_fn
     loss_fn = default_loss if loss_fn is None else loss_fn

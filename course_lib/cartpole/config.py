@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
+from course_lib._validate import check_int
 from course_lib.pg_weights import WEIGHT_KINDS
 
 
@@ -27,8 +28,18 @@ class CartPoleConfig:
     book/data/cartpole/weights.npz`), these defaults solved CartPole-v1 (100 fresh episodes
     of the policy averaged >= 475 steps after an update) in 9 of the 10 seeds, after a median
     of 544 episodes over all ten, the unsolved seed counted as never; seed 6 was not solved
-    within 1,024 episodes. tests/test_cartpole_config.py checks these numbers against that
-    file. Other seeds, NumPy builds or thread counts give other runs."""
+    within 1,024 episodes. tests/cartpole/test_config.py checks these numbers against that
+    file. Other seeds, NumPy builds or thread counts give other runs.
+
+    Example:
+        >>> config = CartPoleConfig(n_episodes=128, n_envs=32, weight="rtg")
+        >>> config.n_episodes // config.n_envs           # the number of updates
+        4
+        >>> CartPoleConfig(n_episodes=100)
+        Traceback (most recent call last):
+        ...
+        ValueError: n_episodes must be a multiple of n_envs = 64, got 100
+    """
 
     seed: int = 0
     """Seeds the initial weights, the action sampling and the carts: same seed, same run."""
@@ -56,11 +67,8 @@ class CartPoleConfig:
 
     def __post_init__(self):
         for name in ("seed", "n_episodes", "n_envs", "n_hidden"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-                raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
-            if value < (0 if name == "seed" else 1):
-                raise ValueError(f"{name} must be {'>= 0' if name == 'seed' else '>= 1'}")
+            value = check_int(name, getattr(self, name), low=0 if name == "seed" else 1)
+            object.__setattr__(self, name, value)  # a plain int: NumPy ints do not go to JSON
         if self.n_episodes % self.n_envs:
             raise ValueError(
                 f"n_episodes must be a multiple of n_envs = {self.n_envs}, got {self.n_episodes}"
@@ -94,7 +102,17 @@ class CartPoleConfig:
 
     @classmethod
     def from_json(cls, text: str) -> CartPoleConfig:
-        """The config that `to_json` wrote; unknown keys are an error."""
+        """The config that `to_json` wrote; unknown keys are an error.
+
+        Example:
+            >>> CartPoleConfig.from_json('{"seed": 5, "progress": false}')
+            ... # doctest: +ELLIPSIS
+            CartPoleConfig(seed=5, n_episodes=1024, ..., progress=False)
+            >>> CartPoleConfig.from_json('{"sed": 5}')
+            Traceback (most recent call last):
+            ...
+            ValueError: not a CartPoleConfig: keys ['sed']
+        """
         data = json.loads(str(text))
         known = {f.name for f in fields(cls)}
         if not isinstance(data, dict) or not set(data) <= known:
@@ -116,6 +134,14 @@ class TrainResult:
         policy: the trained policy (a TwoLayerPolicy or a TorchPolicy).
         optimizer: its optimiser (RMSProp or torch.optim.RMSprop), for checkpoints.
         config: the config of the run.
+
+    Example:
+        >>> from course_lib.cartpole.reinforce_numpy import train
+        >>> result = train(CartPoleConfig(n_episodes=8, n_envs=8, progress=False))
+        >>> result.ep_ret.shape, len(result.eval_len), result.solved_at   # one update
+        ((8,), 1, None)
+        >>> result.n_steps == int(result.ep_ret.sum())     # 1 reward per step
+        True
     """
 
     ep_ret: np.ndarray
@@ -133,13 +159,28 @@ class TrainResult:
 
 def progress_bar(config: CartPoleConfig, desc: str):
     """A tqdm bar over episodes (a widget in a notebook, text in a terminal); silent when
-    `config.progress` is False."""
+    `config.progress` is False.
+
+    Example:
+        >>> bar = progress_bar(CartPoleConfig(n_episodes=128), "demo")
+        >>> bar.total, bar.desc
+        (128, 'demo')
+        >>> bar.close()
+    """
     from tqdm.auto import tqdm  # imported here: the library itself needs no tqdm to load
 
     return tqdm(total=config.n_episodes, desc=desc, unit="ep", disable=not config.progress)
 
 
 def advance(bar, ep_ret: list) -> None:
-    """Move `bar` to len(ep_ret) episodes and show the mean return of the last 100."""
+    """Move `bar` to len(ep_ret) episodes and show the mean return of the last 100.
+
+    Example:
+        >>> bar = progress_bar(CartPoleConfig(n_episodes=128), "demo")
+        >>> advance(bar, [10.0] * 64 + [30.0] * 64)
+        >>> bar.n, bar.postfix                # the last 100: 36 tens and 64 thirties
+        (128, 'mean100=22.8')
+        >>> bar.close()
+    """
     bar.update(len(ep_ret) - bar.n)
     bar.set_postfix(mean100=f"{np.mean(ep_ret[-100:]):.1f}", refresh=False)

@@ -7,7 +7,7 @@ import numpy as np
 
 from course_lib._validate import as_finite_array
 from course_lib.cartpole.rollout import MAX_LEN, SOLVED_LEN
-from course_lib.plotting import smooth
+from course_lib.plotting import check_curves, finish_axes, new_axes, plot_mean_band, smooth
 
 
 def plot_learning_curves(curves: dict, ax=None, *, window: int = 20, title: str = ""):
@@ -26,33 +26,26 @@ def plot_learning_curves(curves: dict, ax=None, *, window: int = 20, title: str 
         The Axes, with one line and one band per label, and the dashed "solved" level.
 
     Example:
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
         >>> ax = plot_learning_curves({"a": np.ones((3, 50)), "b": np.zeros((3, 50))})
         >>> len(ax.lines), len(ax.collections)
         (3, 2)
     """
-    if not isinstance(curves, dict) or not curves:
-        raise TypeError("curves must be a non-empty dict of label -> array (n_seeds, n_episodes)")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7.0, 4.0))
-    for i, (label, y) in enumerate(curves.items()):
-        y = as_finite_array(f"curves[{label!r}]", y, ndim=2)
+    ax = new_axes(ax, figsize=(7.0, 4.0))
+    for i, (label, y) in enumerate(check_curves(curves).items()):
         if y.shape[1] < window:
             raise ValueError(f"curves[{label!r}] needs at least window = {window} episodes")
         y = smooth(y, window)[:, window - 1 :]  # full windows only: the mean of `window` episodes
-        mean, std = y.mean(axis=0), y.std(axis=0)  # (n_episodes - window + 1,)
-        episodes = np.arange(window, window + mean.size)  # the last episode of each window
-        n = y.shape[0]
-        ax.plot(episodes, mean, color=f"C{i}", label=f"{label} ({n} seeds)")
-        band = np.clip(mean - std, 0, MAX_LEN), np.clip(mean + std, 0, MAX_LEN)
-        ax.fill_between(episodes, *band, color=f"C{i}", alpha=0.2, linewidth=0)
-    ax.axhline(SOLVED_LEN, color="k", linestyle="--", linewidth=1)
-    ax.set_xlabel("episode")
-    ax.set_ylabel(f"return (mean of {window} episodes)")
+        episodes = np.arange(window, y.shape[1] + window)  # the last episode of each window
+        label = f"{label} ({y.shape[0]} seeds)"
+        plot_mean_band(ax, episodes, y, color=f"C{i}", label=label, lo=0, hi=MAX_LEN)
+    finish_axes(
+        ax,
+        xlabel="episode",
+        ylabel=f"return (mean of {window} episodes)",
+        hline=SOLVED_LEN,
+        loc="upper left",
+    )
     ax.set_ylim(0, MAX_LEN * 1.05)
-    ax.grid(alpha=0.3)
-    ax.legend(fontsize="small", loc="upper left")
     if title:
         ax.set_title(title)
     return ax
@@ -71,8 +64,6 @@ def plot_weights(weights, mask, ax=None, *, title: str = ""):
         The Axes, with one line per episode.
 
     Example:
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
         >>> len(plot_weights(np.ones((3, 2)), np.ones((3, 2), dtype=bool)).lines)  # 2 and y = 0
         3
     """

@@ -110,7 +110,26 @@ def train(config: CartPoleConfig) -> TrainResult:
 
 
 def save_checkpoint(path, policy: TwoLayerPolicy, opt: RMSProp, config: CartPoleConfig) -> None:
-    """Write the weights, the RMSProp state and the config to an .npz of plain arrays."""
+    """Write the weights, the RMSProp state and the config to an .npz of plain arrays.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> config = CartPoleConfig(n_hidden=8)
+        >>> policy = TwoLayerPolicy(OBS_DIM, config.n_hidden, np.random.default_rng(0))
+        >>> opt = RMSProp(policy.params, lr=config.lr)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     save_checkpoint(pathlib.Path(tmp) / "ckpt.npz", policy, opt, config)
+        ...     with np.load(pathlib.Path(tmp) / "ckpt.npz", allow_pickle=False) as data:
+        ...         for key in sorted(data):
+        ...             print(key, data[key].shape)
+        config ()
+        policy/W1 (8, 4)
+        policy/W2 (8,)
+        rmsprop/cache/W1 (8, 4)
+        rmsprop/cache/W2 (8,)
+        rmsprop/hyper (3,)
+        rmsprop/n_steps ()
+    """
     if not isinstance(policy, TwoLayerPolicy):
         raise TypeError(f"policy must be a TwoLayerPolicy, got {type(policy).__name__}")
     if not isinstance(opt, RMSProp):
@@ -129,9 +148,10 @@ def load_checkpoint(path) -> tuple[TwoLayerPolicy, RMSProp, CartPoleConfig]:
     Example:
         >>> import tempfile, pathlib
         >>> result = train(CartPoleConfig(n_episodes=16, n_envs=16, progress=False))
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "ckpt.npz"
-        >>> save_checkpoint(path, result.policy, result.optimizer, result.config)
-        >>> policy, opt, config = load_checkpoint(path)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     save_checkpoint(pathlib.Path(tmp) / "ckpt.npz", result.policy, result.optimizer,
+        ...                     result.config)
+        ...     policy, opt, config = load_checkpoint(pathlib.Path(tmp) / "ckpt.npz")
         >>> bool(np.array_equal(policy.W1, result.policy.W1)), config == result.config
         (True, True)
     """

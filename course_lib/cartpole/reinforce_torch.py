@@ -57,16 +57,45 @@ class TorchPolicy(nn.Module):
         self.l2 = nn.Linear(n_hidden, 1, bias=False, dtype=dtype)  # weight: W2 as (1, H)
 
     def forward(self, obs: torch.Tensor) -> torch.Tensor:
-        """The logits z_j, shape (M,), for M observations x_j of shape (M, D) (D = 4 inputs)."""
+        """The logits z_j, shape (M,), for M observations x_j of shape (M, D) (D = 4 inputs).
+
+        Example:
+            >>> TorchPolicy(4, 8)(torch.zeros(3, 4, dtype=torch.float64)).shape
+            torch.Size([3])
+        """
         return self.l2(torch.relu(self.l1(obs))).squeeze(-1)
 
     def dist(self, obs: torch.Tensor) -> torch.distributions.Bernoulli:
-        """pi(. | s) for each row of `obs`: a Bernoulli over {0 = left, 1 = right}."""
+        """pi(. | s) for each row of `obs`: a Bernoulli over {0 = left, 1 = right}.
+
+        Example:
+            >>> policy = TorchPolicy(4, 8)
+            >>> with torch.no_grad():
+            ...     _ = policy.l2.weight.zero_()           # logit 0 everywhere: p = 1/2
+            >>> logp = policy.dist(torch.ones(2, 4, dtype=torch.float64)).log_prob(
+            ...     torch.tensor([0.0, 1.0], dtype=torch.float64))
+            >>> bool(torch.allclose(logp, torch.log(torch.tensor(0.5, dtype=torch.float64))))
+            True
+        """
         return torch.distributions.Bernoulli(logits=self(obs))
 
     @classmethod
     def from_numpy(cls, policy: TwoLayerPolicy) -> TorchPolicy:
-        """A TorchPolicy with a copy of `policy`'s weights (float64)."""
+        """A TorchPolicy with a copy of `policy`'s weights (float64).
+
+        Example:
+            >>> numpy_policy = TwoLayerPolicy(4, 8, np.random.default_rng(0))
+            >>> net = TorchPolicy.from_numpy(numpy_policy)
+            >>> bool(np.array_equal(net.l1.weight.detach().numpy(), numpy_policy.W1))
+            True
+            >>> net.l2.weight.shape                     # W2 as a (1, H) layer
+            torch.Size([1, 8])
+            >>> obs = np.random.default_rng(1).normal(size=(5, 4))
+            >>> p, _ = numpy_policy.forward(obs)        # the NumPy network's P(push right)
+            >>> p_torch = torch.sigmoid(net(torch.from_numpy(obs))).detach().numpy()
+            >>> bool(np.allclose(p_torch, p))
+            True
+        """
         if not isinstance(policy, TwoLayerPolicy):
             raise TypeError(f"policy must be a TwoLayerPolicy, got {type(policy).__name__}")
         net = cls(policy.n_inputs, policy.n_hidden)
@@ -77,7 +106,19 @@ class TorchPolicy(nn.Module):
 
 
 def sample_actions(policy: TorchPolicy, obs, rng: np.random.Generator) -> np.ndarray:
-    """Push right (1) with probability p, else left (0), shape (N,), with NumPy's `rng`."""
+    """Push right (1) with probability p, else left (0), shape (N,), with NumPy's `rng`.
+
+    The same random numbers as `reinforce_numpy.sample_actions`, so the same actions.
+
+    Example:
+        >>> from course_lib.cartpole import reinforce_numpy
+        >>> numpy_policy = TwoLayerPolicy(4, 8, np.random.default_rng(0))
+        >>> obs = np.random.default_rng(1).normal(size=(6, 4))
+        >>> a = sample_actions(TorchPolicy.from_numpy(numpy_policy), obs, np.random.default_rng(2))
+        >>> b = reinforce_numpy.sample_actions(numpy_policy, obs, np.random.default_rng(2))
+        >>> a.shape, bool(np.array_equal(a, b))
+        ((6,), True)
+    """
     with torch.no_grad():  # acting needs no graph; the loss recomputes log pi with one
         p = torch.sigmoid(policy(torch.as_tensor(obs, dtype=policy.l1.weight.dtype))).numpy()
     return (rng.random(p.shape) < p).astype(np.int64)
@@ -150,7 +191,19 @@ def train(config: CartPoleConfig) -> TrainResult:
 
 
 def save_checkpoint(path, policy: TorchPolicy, opt, config: CartPoleConfig) -> None:
-    """`torch.save` the policy's and the optimiser's state dicts and the config (as JSON)."""
+    """`torch.save` the policy's and the optimiser's state dicts and the config (as JSON).
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> policy = TorchPolicy(OBS_DIM, 8)
+        >>> opt = torch.optim.RMSprop(policy.parameters(), lr=0.03)
+        >>> config = CartPoleConfig(n_hidden=8)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     save_checkpoint(pathlib.Path(tmp) / "ckpt.pt", policy, opt, config)
+        ...     state = torch.load(pathlib.Path(tmp) / "ckpt.pt", weights_only=True)
+        >>> sorted(state), sorted(state["policy"])
+        (['config', 'optimizer', 'policy'], ['l1.weight', 'l2.weight'])
+    """
     if not isinstance(policy, TorchPolicy):
         raise TypeError(f"policy must be a TorchPolicy, got {type(policy).__name__}")
     if not isinstance(opt, torch.optim.Optimizer):
@@ -167,9 +220,10 @@ def load_checkpoint(path) -> tuple[TorchPolicy, torch.optim.RMSprop, CartPoleCon
     Example:
         >>> import tempfile, pathlib
         >>> result = train(CartPoleConfig(n_episodes=16, n_envs=16, progress=False))
-        >>> path = pathlib.Path(tempfile.mkdtemp()) / "ckpt.pt"
-        >>> save_checkpoint(path, result.policy, result.optimizer, result.config)
-        >>> policy, opt, config = load_checkpoint(path)
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     save_checkpoint(pathlib.Path(tmp) / "ckpt.pt", result.policy, result.optimizer,
+        ...                     result.config)
+        ...     policy, opt, config = load_checkpoint(pathlib.Path(tmp) / "ckpt.pt")
         >>> bool(torch.equal(policy.l1.weight, result.policy.l1.weight)), config == result.config
         (True, True)
     """

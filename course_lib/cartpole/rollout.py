@@ -17,7 +17,6 @@ NumPy only: the PyTorch trainer reuses this module.
 
 from __future__ import annotations
 
-import numbers
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,19 +24,13 @@ from dataclasses import dataclass
 import numpy as np
 from gymnasium.envs.classic_control.cartpole import CartPoleVectorEnv
 
+from course_lib._validate import check_int
+
 OBS_DIM = 4  # cart position, cart velocity, pole angle, pole angular velocity
 MAX_LEN = 500  # CartPole-v1 truncates an episode after 500 steps
 SOLVED_LEN = 475.0  # "solved": fresh episodes of the policy last this long on average
 SOLVED_EPISODES = 100  # ... over this many fresh episodes
 SOLVED_WINDOW = 100  # the window of the older rule `solved_at` (kept to show why it misleads)
-
-
-def _check_int(name: str, n, low: int) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(n).__name__}")
-    if n < low:
-        raise ValueError(f"{name} must be at least {low}, got {n}")
-    return int(n)
 
 
 def make_cartpole(n_envs: int, seed: int) -> CartPoleVectorEnv:
@@ -49,8 +42,8 @@ def make_cartpole(n_envs: int, seed: int) -> CartPoleVectorEnv:
         >>> obs.shape
         (3, 4)
     """
-    n_envs = _check_int("n_envs", n_envs, 1)
-    seed = _check_int("seed", seed, 0)
+    n_envs = check_int("n_envs", n_envs, low=1)
+    seed = check_int("seed", seed, low=0)
     env = CartPoleVectorEnv(num_envs=n_envs, max_episode_steps=MAX_LEN)
     env.reset(seed=seed)  # seeds env.np_random; every later reset() draws from it
     return env
@@ -66,6 +59,13 @@ class EpisodeBatch:
         rew: the rewards r_t, shape (T, N), float64; 0 outside the episodes.
         mask: True where step t belongs to episode i, shape (T, N), bool.
         ep_len: the length of each episode, shape (N,), int64.
+
+    Example:
+        >>> batch = collect_episodes(make_cartpole(3, seed=0), lambda obs: np.zeros(3, int))
+        >>> batch.act.shape == batch.mask.shape == (batch.ep_len.max(), 3)
+        True
+        >>> bool((batch.mask.sum(axis=0) == batch.ep_len).all())   # the mask marks each episode
+        True
     """
 
     obs: np.ndarray
@@ -76,15 +76,33 @@ class EpisodeBatch:
 
     @property
     def n_episodes(self) -> int:
+        """N, the number of episodes (one per cart).
+
+        Example:
+            >>> collect_episodes(make_cartpole(3, seed=0), lambda obs: np.zeros(3, int)).n_episodes
+            3
+        """
         return int(self.ep_len.size)
 
     @property
     def n_steps(self) -> int:
-        """The number of real steps, sum(ep_len)."""
+        """The number of real steps, sum(ep_len).
+
+        Example:
+            >>> batch = collect_episodes(make_cartpole(2, seed=0), lambda obs: np.ones(2, int))
+            >>> batch.n_steps, int(batch.mask.sum())      # 10 + 8 steps, padding not counted
+            (18, 18)
+        """
         return int(self.ep_len.sum())
 
     def finish_order(self) -> np.ndarray:
-        """The episodes' indices in the order they ended (shortest first; ties by index)."""
+        """The episodes' indices in the order they ended (shortest first; ties by index).
+
+        Example:
+            >>> batch = collect_episodes(make_cartpole(2, seed=0), lambda obs: np.ones(2, int))
+            >>> batch.ep_len, batch.finish_order()
+            (array([10,  8]), array([1, 0]))
+        """
         return np.argsort(self.ep_len, kind="stable")
 
 
@@ -148,7 +166,7 @@ def fresh_episode_lengths(act_fn: Callable, n_episodes: int = SOLVED_EPISODES, s
         >>> fresh_episode_lengths(always_right, n_episodes=3, seed=0)
         array([9, 9, 8])
     """
-    n_episodes = _check_int("n_episodes", n_episodes, 1)
+    n_episodes = check_int("n_episodes", n_episodes, low=1)
     return collect_episodes(make_cartpole(n_episodes, seed), act_fn).ep_len
 
 
@@ -188,8 +206,8 @@ class SolvedJudge:
     """
 
     def __init__(self, seed: int, n_episodes: int = SOLVED_EPISODES):
-        self.rng = np.random.default_rng([_check_int("seed", seed, 0), 1])  # not training's
-        self.n_episodes = _check_int("n_episodes", n_episodes, 1)
+        self.rng = np.random.default_rng([check_int("seed", seed, low=0), 1])  # not training's
+        self.n_episodes = check_int("n_episodes", n_episodes, low=1)
         self.eval_len: list[float] = []
         self.solved_at: int | None = None
         self.seconds = 0.0
@@ -225,7 +243,7 @@ def solved_at(ep_len, *, threshold: float = SOLVED_LEN, window: int = SOLVED_WIN
     ep_len = np.asarray(ep_len, dtype=np.float64)
     if ep_len.ndim != 1:
         raise ValueError(f"ep_len must be 1-D, got shape {ep_len.shape}")
-    window = _check_int("window", window, 1)
+    window = check_int("window", window, low=1)
     if ep_len.size < window:
         return None
     csum = np.concatenate([[0.0], np.cumsum(ep_len)])

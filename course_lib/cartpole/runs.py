@@ -31,6 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
+from course_lib._validate import check_int
 from course_lib.cartpole.config import CartPoleConfig
 from course_lib.pg_weights import WEIGHT_KINDS
 
@@ -72,7 +73,8 @@ def run_seeds(base: CartPoleConfig, arms, seeds, *, trainer: str = "numpy") -> d
     """
     if not isinstance(base, CartPoleConfig):
         raise TypeError(f"base must be a CartPoleConfig, got {type(base).__name__}")
-    arms, seeds = [parse_arm(a, base.gamma) for a in arms], [int(s) for s in seeds]
+    arms = [parse_arm(a, base.gamma) for a in arms]
+    seeds = [check_int("seeds", s, low=0) for s in seeds]
     if not arms or not seeds:
         raise ValueError("arms and seeds must each hold at least one value")
     if trainer == "numpy":
@@ -106,14 +108,37 @@ def run_seeds(base: CartPoleConfig, arms, seeds, *, trainer: str = "numpy") -> d
 
 
 def save_runs(path, runs: dict) -> None:
-    """Write `runs` (from `run_seeds`) to a compressed .npz of plain arrays."""
+    """Write `runs` (from `run_seeds`) to a compressed .npz of plain arrays.
+
+    Example:
+        >>> import tempfile
+        >>> runs = run_seeds(CartPoleConfig(n_episodes=8, n_envs=8, progress=False), ["rtg"], [0])
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     save_runs(Path(tmp) / "sub" / "weights.npz", runs)      # makes the folder
+        ...     with np.load(Path(tmp) / "sub" / "weights.npz", allow_pickle=False) as data:
+        ...         print(sorted(data.files))
+        ['config', 'ep_ret', 'eval_len', 'gammas', 'kinds', 'seconds', 'seeds', 'solved_at']
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(os.fspath(path), **runs)
 
 
 def load_runs(path) -> dict:
-    """Read what `save_runs` wrote: {name: array}, plus "config" as a CartPoleConfig."""
+    """Read what `save_runs` wrote: {name: array}, plus "config" as a CartPoleConfig.
+
+    Example:
+        >>> import tempfile
+        >>> base = CartPoleConfig(n_episodes=8, n_envs=8, progress=False)
+        >>> runs = run_seeds(base, ["rtg@1"], [0, 1])
+        >>> with tempfile.TemporaryDirectory() as tmp:
+        ...     save_runs(Path(tmp) / "weights.npz", runs)
+        ...     back = load_runs(Path(tmp) / "weights.npz")
+        >>> back["config"] == base, bool(np.array_equal(back["ep_ret"], runs["ep_ret"]))
+        (True, True)
+        >>> back["kinds"].tolist(), back["gammas"].tolist()
+        (['rtg'], [1.0])
+    """
     with np.load(os.fspath(path), allow_pickle=False) as data:
         runs = {k: data[k] for k in data.files}
     runs["config"] = CartPoleConfig.from_json(runs["config"].item())
@@ -121,6 +146,19 @@ def load_runs(path) -> dict:
 
 
 def main(argv=None) -> None:
+    """The command line: train every arm for every seed, save the runs, print a summary.
+
+    Example:
+        >>> import contextlib, io, tempfile
+        >>> with tempfile.TemporaryDirectory() as tmp, contextlib.redirect_stderr(io.StringIO()):
+        ...     main(["--seeds", "1", "--episodes", "64", "--arms", "rtg_std", "total@1",
+        ...           "--out", f"{tmp}/weights.npz"])                # doctest: +ELLIPSIS
+        ...     print(load_runs(f"{tmp}/weights.npz")["ep_ret"].shape)
+        rtg_std          solved 0/1, ... s
+        total@1          solved 0/1, ... s
+        wrote .../weights.npz
+        (2, 1, 64)
+    """
     defaults = CartPoleConfig()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10, help="seeds 0 .. SEEDS-1")

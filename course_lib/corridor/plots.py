@@ -6,6 +6,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import numpy as np
 
+from course_lib._validate import check_int
 from course_lib.mdp import (
     LEFT,
     OPTIMAL_P_RIGHT,
@@ -38,13 +39,10 @@ def plot_short_corridor_value(
         (so 4 lines, or 2 when `epsilon` is None).
 
     Example:
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
         >>> len(plot_short_corridor_value().lines)
         4
     """
-    if isinstance(n_points, bool) or not isinstance(n_points, int) or n_points < 2:
-        raise ValueError(f"n_points must be an integer >= 2, got {n_points!r}")
+    n_points = check_int("n_points", n_points, low=2)
     marked = []  # (p, label, colour) of each epsilon-greedy policy to mark
     if epsilon is not None:
         for greedy, name, colour in ((RIGHT, "right", "C3"), (LEFT, "left", "C1")):
@@ -97,8 +95,6 @@ def plot_corridor_curves(
         colors: label -> colour, the same for every panel of a figure; C0, C1, ... when None.
 
     Example:
-        >>> import matplotlib
-        >>> matplotlib.use("Agg")
         >>> ax = plot_corridor_curves({"a": -np.ones((2, 5))}, j_star=-1.0)
         >>> len(ax.lines)
         2

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from course_lib._validate import as_finite_array, check_gamma
+from course_lib._validate import as_finite_array, check_gamma, check_int
 from course_lib.mdp import ShortCorridor
 from course_lib.returns import discounted_returns, returns_to_go
 
@@ -95,12 +95,12 @@ def corridor_uniform(seed: int, run, episode: int, t: int):
         >>> float(u[1]) == corridor_uniform(0, 1, episode=5, t=2)
         True
     """
-    for name, value in (("seed", seed), ("episode", episode), ("t", t)):
-        _check_count(name, value, low=0)
+    seed = check_int("seed", seed, low=0)
+    episode = check_int("episode", episode, low=0)
+    t = check_int("t", t, low=0)
     if isinstance(run, numbers.Integral) and not isinstance(run, bool):
-        if run < 0:
-            raise ValueError(f"run must be non-negative, got {run}")
-        return (_mix(_episode_key(seed, int(run), episode) ^ int(t)) >> 11) * 2.0**-53
+        run = check_int("run", run, low=0)
+        return (_mix(_episode_key(seed, run, episode) ^ t) >> 11) * 2.0**-53
     run = np.asarray(run)
     if run.dtype.kind not in "iu" or (run.size and run.min() < 0):
         raise TypeError("run must be a non-negative int or an array of non-negative ints")
@@ -122,6 +122,13 @@ class CorridorRuns:
         phi: the baseline after the last episode, shape (R,).
         max_len: the longest episode of all runs.
         n_truncated: the number of episodes cut at `max_steps`.
+
+    Example:
+        >>> runs = reinforce_runs(2**-13, n_runs=3, n_episodes=5)
+        >>> runs.ep_ret.shape, runs.p_right.shape, runs.theta.shape, runs.phi.shape
+        ((3, 5), (3, 5), (3, 2), (3,))
+        >>> int(-runs.ep_ret.min()) == runs.max_len, runs.n_truncated   # -1 for every step
+        (True, 0)
     """
 
     ep_ret: np.ndarray
@@ -159,9 +166,9 @@ def reinforce_loop(
     alpha_theta, alpha_phi, gamma, theta, phi = _check_settings(
         alpha_theta, alpha_phi, gamma, theta0, phi0, 1
     )
-    _check_count("n_episodes", n_episodes, low=1)
-    _check_count("run", run, low=0)
-    _check_count("max_steps", max_steps, low=1)
+    n_episodes = check_int("n_episodes", n_episodes, low=1)
+    run = check_int("run", run, low=0)
+    max_steps = check_int("max_steps", max_steps, low=1)
     _check_update(update)
     p_min = _check_p_min(p_min)
     th0, th1, phi = float(theta[0, 0]), float(theta[0, 1]), float(phi[0])
@@ -247,9 +254,9 @@ def reinforce_runs(
         >>> runs.ep_ret.shape, runs.theta.shape
         ((2, 4), (2, 2))
     """
-    _check_count("n_runs", n_runs, low=1)
-    _check_count("n_episodes", n_episodes, low=1)
-    _check_count("max_steps", max_steps, low=1)
+    n_runs = check_int("n_runs", n_runs, low=1)
+    n_episodes = check_int("n_episodes", n_episodes, low=1)
+    max_steps = check_int("max_steps", max_steps, low=1)
     _check_update(update)
     p_min = _check_p_min(p_min)
     alpha_theta, alpha_phi, gamma, theta, phi = _check_settings(
@@ -321,14 +328,6 @@ def _check_p_min(p_min) -> float:
 def _check_update(update) -> None:
     if update not in ("episode", "step"):
         raise ValueError(f'update must be "episode" or "step", got {update!r}')
-
-
-def _check_count(name: str, n, *, low: int) -> int:
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(n).__name__}")
-    if n < low:
-        raise ValueError(f"{name} must be at least {low}, got {n}")
-    return int(n)
 
 
 def _per_run(name: str, x, n_runs: int, *, positive: bool) -> np.ndarray:

@@ -49,10 +49,16 @@ def test_short_corridor_value_follows_epsilon():
 
 
 @pytest.mark.parametrize(
-    "kwargs", [{"epsilon": 0.0}, {"epsilon": 1.5}, {"n_points": 1}, {"n_points": 2.5}]
+    ("kwargs", "error", "name"),
+    [
+        ({"epsilon": 0.0}, ValueError, "epsilon"),
+        ({"epsilon": 1.5}, ValueError, "epsilon"),
+        ({"n_points": 1}, ValueError, "n_points"),
+        ({"n_points": 2.5}, TypeError, "n_points"),
+    ],
 )
-def test_short_corridor_value_rejects_bad_arguments(kwargs):
-    with pytest.raises(ValueError):
+def test_short_corridor_value_rejects_bad_arguments(kwargs, error, name):
+    with pytest.raises(error, match=name):
         plot_short_corridor_value(**kwargs)
 
 
