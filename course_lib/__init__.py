@@ -35,4 +35,9 @@ Chapter 5, Pong from pixels
 Chapter 6, baselines
     ``variance``, ``corridor.reinforce`` (Sutton & Barto's Figures 13.1 and 13.2),
     ``cartpole.baseline``, ``cartpole.bugs``.
+Chapter 7, beyond REINFORCE
+    ``advantages`` (TD errors, GAE), ``gae_exact`` (GAE's bias and variance by enumeration),
+    ``widgets_gae``, ``ppo`` (the importance ratio and the clipped loss),
+    ``cartpole.actor_critic``, ``cartpole.ppo``, ``cartpole.ppo_runs``, ``group_baselines``
+    (RLOO, GRPO), ``digit_sum`` (a language-model task small enough to enumerate).
 """

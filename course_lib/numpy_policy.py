@@ -73,12 +73,22 @@ class TwoLayerPolicy:
 
     @property
     def W1(self) -> np.ndarray:
-        """First-layer weights, shape (n_hidden, n_inputs)."""
+        """First-layer weights, shape (n_hidden, n_inputs).
+
+        Example:
+            >>> TwoLayerPolicy(4, 3, np.random.default_rng(0)).W1.shape
+            (3, 4)
+        """
         return self.params["W1"]
 
     @property
     def W2(self) -> np.ndarray:
-        """Second-layer weights, shape (n_hidden,)."""
+        """Second-layer weights, shape (n_hidden,).
+
+        Example:
+            >>> TwoLayerPolicy(4, 3, np.random.default_rng(0)).W2.shape
+            (3,)
+        """
         return self.params["W2"]
 
     def _check_x(self, x) -> np.ndarray:
@@ -97,6 +107,12 @@ class TwoLayerPolicy:
 
         Returns:
             (p, h): p of shape () or (T,), h of shape (H,) or (T, H).
+
+        Example:
+            >>> policy = TwoLayerPolicy(4, 3, np.random.default_rng(0))
+            >>> p, h = policy.forward(np.ones(4))
+            >>> bool(np.isclose(p, sigmoid(np.maximum(policy.W1 @ np.ones(4), 0) @ policy.W2)))
+            True
         """
         x = self._check_x(x)
         h = x @ self.W1.T  # (T, H) or (H,)
@@ -117,6 +133,16 @@ class TwoLayerPolicy:
 
         Returns:
             {"W1": array (H, D), "W2": array (H,)}, the same shapes as `params`.
+
+        Example:
+            >>> from course_lib.finite_diff import numerical_gradient
+            >>> policy = TwoLayerPolicy(2, 3, np.random.default_rng(1))
+            >>> x = np.array([[1.0, -2.0]])
+            >>> _, h = policy.forward(x)
+            >>> g = policy.backward(x, h, dlogps=np.ones(1))   # d logit / d W2 = h
+            >>> logit = lambda w2: np.maximum(policy.W1 @ x[0], 0) @ w2
+            >>> bool(np.allclose(g["W2"], numerical_gradient(logit, policy.W2.copy())))
+            True
         """
         xs = self._check_x(xs)
         hs, dlogps = np.asarray(hs), np.asarray(dlogps)

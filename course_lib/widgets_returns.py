@@ -47,6 +47,11 @@ class RTGView:
         pos_sum: the sum of the positive weights (>= 0).
         neg_sum: the sum of the negative weights (<= 0).
         gamma, standardize, reset_at_nonzero: the settings that made this view.
+
+    Example:
+        >>> view = rtg_view([1.0, 1.0], gamma=0.5)
+        >>> view.ret, bool(np.isclose(view.pos_sum + view.neg_sum, view.weights.sum()))
+        (array([1.5, 1. ]), True)
     """
 
     rew: np.ndarray
@@ -203,7 +208,12 @@ def _signed(x: float) -> str:
 
 
 def weight_label(view: RTGView) -> str:
-    """What the weights are, in words: e.g. "standardised G_t - b" (mathtext)."""
+    """What the weights are, in words: e.g. "standardised G_t - b" (mathtext).
+
+    Example:
+        >>> weight_label(rtg_view([1.0, 0.0], gamma=0.9, standardize=True))
+        'standardised $G_t$'
+    """
     base = "$G_t$" if view.baseline is None else "$G_t - b$"
     return f"standardised {base}" if view.standardize else base
 
@@ -260,7 +270,12 @@ def plot_rtg_view(view: RTGView, axes=None, *, title: str = ""):
 
 
 def view_png(view: RTGView, title: str = "", colors: int = 64) -> bytes:
-    """The PNG bytes of `plot_rtg_view`, 640 x 380 pixels, quantised to `colors` colours."""
+    """The PNG bytes of `plot_rtg_view`, 640 x 380 pixels, quantised to `colors` colours.
+
+    Example:
+        >>> view_png(rtg_view([1.0, -1.0], gamma=0.9))[:4] == b"\\x89PNG"
+        True
+    """
     # A bare Figure, not pyplot: nothing is registered, so nothing needs plt.close.
     fig = Figure(figsize=FIGSIZE, dpi=DPI)
     fig.subplots_adjust(left=0.08, right=0.98, top=0.93, bottom=0.1, hspace=0.5)
@@ -283,10 +298,21 @@ class RTGVisualiser(widgets.VBox):
         stack: the outermost Stack (over presets).
         editor: the Text box for custom rewards, or None.
         status: an HTML line under the editor that reports parse errors, or None.
+
+    Example:
+        >>> w = rtg_visualiser(presets={"ones": [1.0, 1.0]}, gammas=(0.5, 0.9))
+        >>> isinstance(w, RTGVisualiser), sorted(w.controls)
+        (True, ['gamma', 'preset', 'reset', 'standardize'])
     """
 
     @property
     def n_views(self) -> int:
+        """The number of views drawn up front, one per setting of the controls.
+
+        Example:
+            >>> rtg_visualiser(presets={"ones": [1.0]}, gammas=(0.9,)).n_views  # 1 x 2 x 2 x 1
+            4
+        """
         return len(self.images)
 
 

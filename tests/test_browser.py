@@ -373,3 +373,62 @@ def test_corridor_explorer_slider_shows_the_exact_value(browser, site, book_buil
         p, value = visible_corridor_view(page)
         assert value == pytest.approx(short_corridor_value(0.45), abs=0.005)
         assert page.locator(".corridor-explorer .corridor-view").count() == 1
+
+
+def visible_gae_view(page) -> tuple[str, dict]:
+    """(lambda as the shown view labels it, {kind: (bias, variance)} as its table shows them)
+    of the GAE explorer."""
+    lam = page.get_attribute(".gae-explorer .gae-view", "data-lam")
+    rows = page.eval_on_selector_all(
+        ".gae-explorer .gae-view tr[data-kind]",
+        "rows => rows.map(r => [r.dataset.kind, r.cells[1].textContent, r.cells[2].textContent])",
+    )
+    return lam, {kind: (float(bias), float(variance)) for kind, bias, variance in rows}
+
+
+@pytest.mark.slow
+def test_gae_explorer_slider_shows_the_exact_bias_and_variance(browser, site, book_build):
+    import numpy as np
+
+    from course_lib.gae_exact import VALUE_KINDS, gae_bias_variance, value_table
+    from course_lib.toy_mdp import make_toy_mdp
+    from course_lib.widgets_gae import CHAPTER_THETA
+
+    mdp = make_toy_mdp()
+
+    def exact(lam: float) -> dict:
+        """{kind: (bias norm, variance)} at lambda, from the library, for the chapter's policy."""
+        out = {}
+        for kind in VALUE_KINDS:
+            v = value_table(mdp, CHAPTER_THETA, kind)
+            table = gae_bias_variance(mdp, CHAPTER_THETA, v, np.array([lam]))
+            out[kind] = (float(table["bias_norm"][0]), float(table["variance"][0]))
+        return out
+
+    def assert_shows(page, lam: float) -> None:
+        shown_lam, shown = visible_gae_view(page)
+        assert shown_lam == f"{lam:.2f}"
+        assert sorted(shown) == sorted(VALUE_KINDS)
+        for kind, (bias, variance) in exact(lam).items():  # shown to 4 significant figures
+            assert shown[kind][0] == pytest.approx(bias, rel=1e-3, abs=1e-12), kind
+            assert shown[kind][1] == pytest.approx(variance, rel=1e-3), kind
+
+    def lam_is(lam: str) -> str:
+        return f"document.querySelector('.gae-explorer .gae-view').dataset.lam === '{lam}'"
+
+    with widget_page(browser, site, "gae-explorer") as page:
+        assert page.locator(".gae-explorer .gae-view").count() == 1  # one view shown
+        assert_shows(page, 0.9)  # where the chapter starts the slider
+        # Four steps left with the keyboard (steps of 0.05): lambda = 0.7, and its numbers.
+        press_on_slider(page, "gae-explorer", "ArrowLeft", times=4)
+        page.wait_for_function(lam_is("0.70"))
+        assert_shows(page, 0.7)
+        assert exact(0.7)["time-blind"][1] != pytest.approx(exact(0.9)["time-blind"][1], rel=1e-3)
+        readout = page.locator(".gae-explorer .widget-readout").first.text_content()
+        assert readout.strip() == "0.70"
+        # And right to the end: lambda = 1.
+        for _ in range(6):
+            page.keyboard.press("ArrowRight")
+        page.wait_for_function(lam_is("1.00"))
+        assert_shows(page, 1.0)
+        assert page.locator(".gae-explorer .gae-view").count() == 1

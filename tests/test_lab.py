@@ -36,7 +36,7 @@ SCREENSHOTS = ROOT / "_build" / "screenshots" / "lab"
 CHAPTERS = sorted(p.name for p in (ROOT / "book").glob("0*.ipynb"))
 # Chapters that display a widget built by one of these (each has a slider).
 WIDGET_MAKERS = ("derivation_stepper", "bandit_explorer", "rtg_visualiser", "inside_view")
-WIDGET_MAKERS += ("corridor_explorer",)
+WIDGET_MAKERS += ("corridor_explorer", "gae_explorer")
 WIDGET_CHAPTERS = [
     n for n in CHAPTERS if any(w in (ROOT / "book" / n).read_text() for w in WIDGET_MAKERS)
 ]

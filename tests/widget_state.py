@@ -1,7 +1,13 @@
-"""Reading a widget's saved state, as the static HTML page gets it (shared by the widget tests)."""
+"""Reading a widget's saved state, as the static HTML page gets it (shared by the widget tests).
+
+And the checks every slider widget (`course_lib.widgets.slider_views`) passes.
+"""
 
 from __future__ import annotations
 
+import json
+
+import ipywidgets as widgets
 from ipywidgets.embed import dependency_state, embed_data
 
 LINK_MODELS = ("LinkModel", "DirectionalLinkModel")  # jslink and jsdlink
@@ -46,3 +52,24 @@ def links_in(widget_or_state) -> list:
                 )
             )
     return links
+
+
+def state_bytes(widget) -> int:
+    """The bytes of `widget`'s saved state as the page embeds it: its models, as JSON."""
+    return len(json.dumps(dependency_state([widget])))
+
+
+def assert_slider_drives_views(box, *, css_class: str, start: int) -> None:
+    """`box` is what `course_lib.widgets.slider_views` makes, and works with no kernel.
+
+    A SelectionSlider above a Stack with one view per position; the slider's index drives the
+    Stack's selected_index through a JS-side link in the saved state; both open at `start`;
+    the box carries `css_class`, by which the browser tests find it.
+    """
+    slider, views = box.children
+    assert isinstance(slider, widgets.SelectionSlider) and isinstance(views, widgets.Stack)
+    assert len(slider.options) == len(views.children)
+    assert ((slider.model_id, "index"), (views.model_id, "selected_index")) in links_in(box)
+    assert slider.index == views.selected_index == start
+    assert slider.continuous_update
+    assert css_class in box._dom_classes

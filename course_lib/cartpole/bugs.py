@@ -70,7 +70,15 @@ def reference_loss(logp, v, target, n_episodes: int):
 
 
 def loss_no_detach(logp, v, target, n_episodes):
-    """Bug "no_detach" (chapter 6's first bug hunt shows this source: no hints in it)."""
+    """Bug "no_detach" (chapter 6's first bug hunt shows this source, docstring removed).
+
+    Example:
+        >>> logp, target = torch.tensor([-0.5, -1.0]), torch.ones(2)
+        >>> v = torch.zeros(2, requires_grad=True)
+        >>> loss_no_detach(logp, v, target, 1)[0].backward()
+        >>> v.grad        # the policy loss reaches V through the advantage
+        tensor([-0.5000, -1.0000])
+    """
     adv = target - v  # the advantage: how much better than expected
     return -(logp * adv).sum() / n_episodes, ((v - target) ** 2).mean()
 
@@ -112,7 +120,14 @@ class HistoryTargets:
 
 
 def targets_reset_at_point(rew, mask, gamma):
-    """Bug "reset_at_point" (chapter 6's second bug hunt shows this source)."""
+    """Bug "reset_at_point" (chapter 6's second bug hunt shows this source, docstring removed).
+
+    Example:
+        >>> rew = np.array([[0.0], [1.0], [0.0], [1.0]])       # one episode of 4 steps
+        >>> mask = np.ones((4, 1), dtype=bool)
+        >>> targets_reset_at_point(rew, mask, 0.5)[:, 0].round(2)
+        array([-1.,  1., -1.,  1.])
+    """
     ret = np.zeros_like(rew)
     for i in range(rew.shape[1]):  # one episode at a time
         n = int(mask[:, i].sum())

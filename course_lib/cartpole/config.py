@@ -3,22 +3,101 @@
 `CartPoleConfig` is what `reinforce_numpy.train` and `reinforce_torch.train` take; both return a
 `TrainResult`. The config round-trips through JSON (`to_json` / `from_json`), which is how
 checkpoints and saved results record it without pickle.
+
+What every CartPole config shares (chapter 6's `BaselineConfig`, chapter 7's `PPOConfig`) is
+here too: `JsonConfig`, the JSON round trip, and `check_fields`, the checks of its fields.
 """
 
 from __future__ import annotations
 
 import json
-import numbers
 from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
-from course_lib._validate import check_int
+from course_lib._validate import as_real, check_gamma, check_int
 from course_lib.pg_weights import WEIGHT_KINDS
 
 
+def check_fields(config, *, ints: dict | None = None, reals=(), flags=()) -> None:
+    """Check the fields of a frozen config dataclass, from its `__post_init__`.
+
+    Every error names the field. What is left to the config is its own ranges.
+
+    Args:
+        config: the dataclass instance.
+        ints: field -> the lowest value allowed. Each field is an integer (`check_int`) and is
+            stored back as a plain int: NumPy integers do not go to JSON.
+        reals: fields that must be finite real numbers (`as_real`); they are kept as given.
+        flags: fields that must be True or False.
+
+    Example:
+        >>> from dataclasses import dataclass
+        >>> @dataclass(frozen=True)
+        ... class Demo:
+        ...     n: int = 1
+        ...     lr: float = 0.1
+        ...     def __post_init__(self):
+        ...         check_fields(self, ints={"n": 1}, reals=("lr",))
+        >>> type(Demo(n=np.int64(3)).n)
+        <class 'int'>
+        >>> Demo(lr="fast")
+        Traceback (most recent call last):
+        ...
+        TypeError: lr must be a real number, got str
+    """
+    for name, low in (ints or {}).items():
+        object.__setattr__(config, name, check_int(name, getattr(config, name), low=low))
+    for name in reals:
+        as_real(name, getattr(config, name))
+    for name in flags:
+        value = getattr(config, name)
+        if not isinstance(value, bool):
+            raise TypeError(f"{name} must be True or False, got {value!r}")
+
+
+class JsonConfig:
+    """A config dataclass that round-trips through JSON, which is how checkpoints and saved
+    results record it without pickle. `CartPoleConfig` and `PPOConfig` are ones.
+
+    Example:
+        >>> from course_lib.cartpole.ppo import PPOConfig
+        >>> text = PPOConfig(seed=4, lam=0.9).to_json()
+        >>> PPOConfig.from_json(text) == PPOConfig(seed=4, lam=0.9)
+        True
+    """
+
+    def to_json(self) -> str:
+        """The config as a JSON string.
+
+        Example:
+            >>> CartPoleConfig.from_json(CartPoleConfig(seed=3).to_json()).seed
+            3
+        """
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str):
+        """The config that `to_json` wrote; unknown keys are an error.
+
+        Example:
+            >>> CartPoleConfig.from_json('{"seed": 5, "progress": false}')
+            ... # doctest: +ELLIPSIS
+            CartPoleConfig(seed=5, n_episodes=1024, ..., progress=False)
+            >>> CartPoleConfig.from_json('{"sed": 5}')
+            Traceback (most recent call last):
+            ...
+            ValueError: not a CartPoleConfig: keys ['sed']
+        """
+        data = json.loads(str(text))
+        known = {f.name for f in fields(cls)}
+        if not isinstance(data, dict) or not set(data) <= known:
+            raise ValueError(f"not a {cls.__name__}: keys {sorted(data)}")
+        return cls(**data)
+
+
 @dataclass(frozen=True)
-class CartPoleConfig:
+class CartPoleConfig(JsonConfig):
     """Hyperparameters of one REINFORCE run on CartPole-v1. The defaults are chapter 4's
     configuration.
 
@@ -66,58 +145,20 @@ class CartPoleConfig:
     """Show a progress bar (episodes, mean return of the last 100)."""
 
     def __post_init__(self):
-        for name in ("seed", "n_episodes", "n_envs", "n_hidden"):
-            value = check_int(name, getattr(self, name), low=0 if name == "seed" else 1)
-            object.__setattr__(self, name, value)  # a plain int: NumPy ints do not go to JSON
+        ints = {"seed": 0, "n_episodes": 1, "n_envs": 1, "n_hidden": 1}
+        flags = ("stop_when_solved", "progress")
+        check_fields(self, ints=ints, reals=("lr", "decay", "eps", "gamma"), flags=flags)
         if self.n_episodes % self.n_envs:
             raise ValueError(
                 f"n_episodes must be a multiple of n_envs = {self.n_envs}, got {self.n_episodes}"
             )
-        for name in ("lr", "decay", "eps", "gamma"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Real):
-                raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-            if not np.isfinite(value):
-                raise ValueError(f"{name} must be finite, got {value}")
         if self.lr <= 0 or self.eps <= 0:
             raise ValueError("lr and eps must be positive")
         if not 0 <= self.decay < 1:
             raise ValueError(f"decay must lie in [0, 1), got {self.decay}")
-        if not 0 <= self.gamma <= 1:
-            raise ValueError(f"gamma must lie in [0, 1], got {self.gamma}")
+        check_gamma(self.gamma)
         if self.weight not in WEIGHT_KINDS:
             raise ValueError(f"weight must be one of {WEIGHT_KINDS}, got {self.weight!r}")
-        for name in ("stop_when_solved", "progress"):
-            if not isinstance(getattr(self, name), bool):
-                raise TypeError(f"{name} must be True or False")
-
-    def to_json(self) -> str:
-        """The config as a JSON string.
-
-        Example:
-            >>> CartPoleConfig.from_json(CartPoleConfig(seed=3).to_json()).seed
-            3
-        """
-        return json.dumps(asdict(self), sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> CartPoleConfig:
-        """The config that `to_json` wrote; unknown keys are an error.
-
-        Example:
-            >>> CartPoleConfig.from_json('{"seed": 5, "progress": false}')
-            ... # doctest: +ELLIPSIS
-            CartPoleConfig(seed=5, n_episodes=1024, ..., progress=False)
-            >>> CartPoleConfig.from_json('{"sed": 5}')
-            Traceback (most recent call last):
-            ...
-            ValueError: not a CartPoleConfig: keys ['sed']
-        """
-        data = json.loads(str(text))
-        known = {f.name for f in fields(cls)}
-        if not isinstance(data, dict) or not set(data) <= known:
-            raise ValueError(f"not a CartPoleConfig: keys {sorted(data)}")
-        return cls(**data)
 
 
 @dataclass

@@ -8,8 +8,9 @@ value at the p the reader picks with a slider.
 
 A Python callback would need a running kernel, so every view is computed up front by the
 pure functions `corridor_grid` and `corridor_view_html`, one view per slider position, and
-put in a `Stack`; the slider selects among them with `jslink`, which the browser carries out
-by itself in the rendered book:
+put in a `Stack`; the slider selects among them with `jsdlink` (through
+`course_lib.widgets.slider_views`), which the browser carries out by itself in the rendered
+book:
 
     p (SelectionSlider.index) -> Stack.selected_index: one view (chart and value) per p
 
@@ -33,7 +34,7 @@ from course_lib.mdp import (
     short_corridor_value,
     short_corridor_values,
 )
-from course_lib.widgets import linked_stack
+from course_lib.widgets import slider_views
 
 # Matplotlib's colours, as in the chapter's figure (`plot_short_corridor_value`).
 CURVE_COLOUR, BEST_COLOUR, EPS_COLOURS = "#1f77b4", "#2ca02c", ("#d62728", "#ff7f0e")
@@ -308,19 +309,13 @@ def corridor_explorer(grid: CorridorGrid | None = None, *, start: float = 0.5) -
     start = as_real("start", start)
     if not 0.0 <= start <= 1.0:
         raise ValueError(f"start must lie in [0, 1], got {start}")
-    first = int(np.argmin(np.abs(grid.p - start)))
     base = _chart_base(grid)
-    slider = widgets.SelectionSlider(
-        options=[_p_label(grid, i) for i in range(grid.p.size)],
-        index=first,
+    return slider_views(
+        [_p_label(grid, i) for i in range(grid.p.size)],
+        [corridor_view_html(grid, i, base) for i in range(grid.p.size)],
         description="p = π(RIGHT)",
-        continuous_update=True,
-        style={"description_width": "initial"},
-        layout=widgets.Layout(width=f"{WIDTH}px"),
+        start=int(np.argmin(np.abs(grid.p - start))),
+        width=WIDTH,
+        css_class="corridor-explorer",
+        description_width="initial",
     )
-    views = linked_stack(
-        slider, [widgets.HTML(corridor_view_html(grid, i, base)) for i in range(grid.p.size)]
-    )
-    box = widgets.VBox([slider, views])
-    box.add_class("corridor-explorer")
-    return box

@@ -2,14 +2,34 @@
 
 import dataclasses
 
+import numpy as np
 import pytest
 
-from course_lib.cartpole.config import CartPoleConfig
+from course_lib.cartpole.config import CartPoleConfig, check_fields
+from tests.config_checks import assert_rejected
 
 
 def test_json_round_trip():
     config = CartPoleConfig(seed=7, lr=0.5, weight="rtg", stop_when_solved=True)
     assert CartPoleConfig.from_json(config.to_json()) == config
+
+
+@dataclasses.dataclass(frozen=True)
+class _Demo:
+    count: int = 2
+    rate: float = 0.5
+    flag: bool = False
+
+    def __post_init__(self):
+        check_fields(self, ints={"count": 2}, reals=("rate",), flags=("flag",))
+
+
+def test_check_fields_names_each_bad_field_and_stores_plain_ints():
+    assert _Demo(count=np.int64(3)).count == 3 and type(_Demo(count=np.int64(3)).count) is int
+    assert _Demo(rate=np.float32(0.25)).rate == 0.25  # a real is kept as given
+    bad = [("count", 1, ValueError), ("count", 2.0, TypeError), ("count", True, TypeError)]
+    bad += [("rate", "a", TypeError), ("rate", np.nan, ValueError), ("rate", True, TypeError)]
+    assert_rejected(_Demo, [*bad, ("flag", 0, TypeError), ("flag", None, TypeError)])
 
 
 def test_every_field_has_a_docstring():

@@ -1,12 +1,9 @@
 """Tests for course_lib.corridor.widgets: exact values in every view, the link lives in JS."""
 
-import json
 import re
 
-import ipywidgets as widgets
 import numpy as np
 import pytest
-from ipywidgets.embed import dependency_state
 
 from course_lib import mdp
 from course_lib.corridor.widgets import (
@@ -21,7 +18,7 @@ from course_lib.corridor.widgets import (
     corridor_view_html,
 )
 from course_lib.mdp import OPTIMAL_P_RIGHT, short_corridor_value
-from tests.widget_state import links_in
+from tests.widget_state import assert_slider_drives_views, state_bytes
 
 EMBED_BUDGET = 600_000  # bytes of saved widget state for the chapter's widget
 
@@ -105,17 +102,11 @@ def test_chart_maps_values_to_pixels_and_marks_the_selected_p(grid):
 
 
 def test_slider_drives_the_views_without_a_kernel(box):
-    slider, views = box.children
-    assert isinstance(slider, widgets.SelectionSlider) and isinstance(views, widgets.Stack)
-    assert "corridor-explorer" in box._dom_classes
-    links = links_in(box)
-    assert ((slider.model_id, "index"), (views.model_id, "selected_index")) in links
-    assert slider.index == views.selected_index == 50  # both start at p = 0.5
-    assert slider.continuous_update
+    assert_slider_drives_views(box, css_class="corridor-explorer", start=50)  # p = 0.5
 
 
 def test_saved_state_is_light_enough(box):
-    size = len(json.dumps(dependency_state([box])))
+    size = state_bytes(box)
     assert size < EMBED_BUDGET, f"{size} bytes of widget state"
 
 
