@@ -8,10 +8,10 @@ baseline. The TD error replaces the rest of the episode by one reward and a gues
 and GAE(lambda) (Schulman et al. 2016) mixes all the lengths in between, with weights that
 fall off geometrically:
 
-    A_t = sum_{l >= 0} (gamma lambda)^l delta_{t+l} = delta_t + gamma lambda A_{t+1}.
+    A_t = sum_{m >= 0} (gamma lambda)^m delta_{t+m} = delta_t + gamma lambda A_{t+1}.
 
 lambda = 0 gives the one-step TD error (little variance, the bias of V); lambda = 1 gives
-sum_l gamma^l delta_{t+l} = G_t - V(s_t) (the sum telescopes), chapter 6's advantage.
+sum_m gamma^m delta_{t+m} = G_t - V(s_t) (the sum telescopes), chapter 6's advantage.
 
 How an episode ends decides V(s_T), the value after its last step:
 
@@ -113,7 +113,7 @@ def td_errors(rew, values, mask, gamma: float, *, last_values=None, truncated=No
 
 
 def gae(rew, values, mask, gamma: float, lam: float, *, last_values=None, truncated=None):
-    """A_t = sum_l (gamma lambda)^l delta_{t+l}, by A_t = delta_t + gamma lambda A_{t+1},
+    """A_t = sum_m (gamma lambda)^m delta_{t+m}, by A_t = delta_t + gamma lambda A_{t+1},
     shape (T, N), 0 outside the mask.
 
     The sum stops at the episode's last step (A_T = 0); a truncated episode's bootstrap enters

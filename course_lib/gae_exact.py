@@ -3,7 +3,7 @@
 The one-trajectory estimate is
 
     g = sum_t gamma^t A^lambda_t grad log pi(a_t | s_t),
-    A^lambda_t = sum_l (gamma lambda)^l delta_{t+l},
+    A^lambda_t = sum_m (gamma lambda)^m delta_{t+m},
 
 with delta_t = r_t + gamma V(s_{t+1}) - V(s_t) from a value table V. The discounting
 convention is chapter 2's and chapter 6's (`course_lib.variance`): the gamma^t stays in, so that
@@ -21,7 +21,7 @@ no sampling,
 Two value tables are compared:
 
     "exact"       V^pi_t(s), by backward induction (`variance.time_values`). Then
-                  E[delta_{t+l} | s_t, a_t] = 0 for l >= 1 and
+                  E[delta_{t+m} | s_t, a_t] = 0 for m >= 1 and
                   E[delta_t | s_t, a_t] = A^pi(s_t, a_t), so every lambda is unbiased and only
                   the variance changes with lambda.
     "time-blind"  the best V(s) that ignores the step t, fitted by least squares to G_t over

@@ -278,6 +278,8 @@ def plot_mean_std_seeds(
     xlabel: str = "episode",
     hline: float | None = None,
     colors: dict | None = None,
+    lo: float | None = None,
+    hi: float | None = None,
 ):
     """Mean +- one standard deviation over seeds of smoothed curves, one colour per label.
 
@@ -286,9 +288,11 @@ def plot_mean_std_seeds(
         window: moving-average window applied to each seed's curve first.
         hline: a dashed horizontal line (e.g. the "solved" level), or None.
         colors: label -> colour, the same for every panel of a figure; C0, C1, ... when None.
+        lo, hi: cut the bands to [lo, hi], e.g. to the shortest and longest an episode can
+            last (the mean itself is never cut).
 
     Example:
-        >>> ax = plot_mean_std_seeds({"a": np.ones((3, 10))}, window=2, hline=1.0)
+        >>> ax = plot_mean_std_seeds({"a": np.ones((3, 10))}, window=2, hline=1.0, hi=1.0)
         >>> len(ax.lines), len(ax.collections)
         (2, 1)
     """
@@ -297,6 +301,7 @@ def plot_mean_std_seeds(
     ax = new_axes(ax)
     for label, y in arrays.items():
         ys = smooth(y, window)  # (n_seeds, n_points)
-        plot_mean_band(ax, np.arange(1, ys.shape[1] + 1), ys, color=color[label], label=label)
+        x = np.arange(1, ys.shape[1] + 1)
+        plot_mean_band(ax, x, ys, color=color[label], label=label, lo=lo, hi=hi)
     finish_axes(ax, xlabel=xlabel, ylabel=ylabel, hline=hline)
     return ax

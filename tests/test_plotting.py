@@ -37,6 +37,15 @@ def test_helpers_use_the_given_axes():
     plt.close("all")
 
 
+def test_mean_std_seeds_cuts_the_band_not_the_mean():
+    _, ax = plt.subplots()
+    y = np.array([[400.0, 460.0], [500.0, 480.0]])  # the first point's band reaches 500
+    plot_mean_std_seeds({"a": y}, ax=ax, window=1, hi=490.0)
+    band = ax.collections[0].get_paths()[0].vertices[:, 1]
+    assert band.max() == 490.0 and np.allclose(ax.lines[0].get_ydata(), [450.0, 470.0])
+    plt.close("all")
+
+
 @pytest.mark.parametrize(
     ("call", "name"),
     [

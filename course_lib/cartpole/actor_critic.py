@@ -3,7 +3,7 @@
 Chapter 6's `cartpole.baseline.train` weights each score by G^_t - V_phi(s_t). This trainer
 changes that one line:
 
-    adv_t = A^lambda_t = sum_l (gamma lambda)^l delta_{t+l},
+    adv_t = A^lambda_t = sum_m (gamma lambda)^m delta_{t+m},
     delta_t = r_t + gamma V(s_{t+1}) - V(s_t)
 
 (`course_lib.advantages.gae`). lambda = 0 is the one-step actor-critic, whose weight is the TD

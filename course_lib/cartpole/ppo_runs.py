@@ -8,9 +8,13 @@ allow_pickle=False reads them) with a small .csv beside each:
                        BaselineConfig defaults, V_phi, standardised weights, 64 episodes per
                        update). Both stop at the first update whose policy is solved: 100
                        fresh episodes of it average >= 475 steps (`SolvedJudge`, the same
-                       judge for both). Recorded per run: training episodes, environment
-                       steps and wall-clock seconds (judging left out) to that update; a run
-                       that reaches its cap unsolved is recorded as unsolved (-1, NaN).
+                       judge for both, called every 64 training episodes for both: PPO is
+                       judged after every 8th update). Recorded per run: training episodes,
+                       environment steps, the policy's optimiser steps, the states passed
+                       backward through the policy, and wall-clock seconds (judging left out;
+                       each run repeated --repeats times, default 3, with every timing kept)
+                       to that update; a run that reaches its cap unsolved is recorded as
+                       unsolved (-1, NaN).
     gae_lambda         the actor-critic (`cartpole.actor_critic`) at several lambdas, each for
                        chapter 6's full budget of 1,024 episodes, for learning curves.
                        lambda = 1 is chapter 6's "G_t - V_phi(s_t) standardised" arm.
@@ -25,6 +29,7 @@ runs on one thread (`torch.set_num_threads(1)`); set OMP_NUM_THREADS=1 as well.
 Command line:
 
     OMP_NUM_THREADS=1 python -m course_lib.cartpole.ppo_runs --seeds 10 --out book/data/cartpole
+    (add --skip-lambdas to remake only ppo_vs_reinforce)
     OMP_NUM_THREADS=1 python -m course_lib.cartpole.ppo_runs --sweep --out book/data/cartpole
 """
 
@@ -69,56 +74,89 @@ def _pad(rows: list) -> np.ndarray:
 
 
 def _one_run(method: str, seed: int, ppo: PPOConfig, reinforce: BaselineConfig) -> dict:
-    """Train one (method, seed) to its first solved update or its cap, and measure it."""
+    """Train one (method, seed) to its first solved update or its cap, and measure it.
+
+    Besides the clock, two costs that do not depend on the machine: the policy's optimiser
+    steps, and the states passed forward and backward through the policy in those steps (PPO:
+    `epochs` times every state of a batch; REINFORCE: every state once).
+    """
     if method == "PPO":
         r = train_ppo(dataclasses.replace(ppo, seed=seed))
         steps_per_update = r.n_steps
+        grad_steps = int(r.n_grad_steps.sum())
+        backprop_states = int(ppo.epochs * r.n_steps.sum())
+        every = ppo.judge_every
     else:
         r = train_reinforce(dataclasses.replace(reinforce, seed=seed))
         n = reinforce.n_envs
         steps_per_update = r.ep_ret.reshape(-1, n).sum(axis=1)  # CartPole pays 1 per step
+        grad_steps = len(steps_per_update)  # one step per update
+        backprop_states = int(steps_per_update.sum())
+        every = 1
     solved = r.solved_at is not None
     return {
         "solved": solved,
         "episodes": r.solved_at if solved else -1,
         "steps": int(steps_per_update.sum()) if solved else -1,  # the run stopped there
         "seconds": r.seconds if solved else np.nan,
+        "grad_steps": grad_steps if solved else -1,
+        "backprop_states": backprop_states if solved else -1,
         "eval_len": np.asarray(r.eval_len, dtype=float),
-        "eval_steps": np.cumsum(steps_per_update).astype(float),
+        "eval_steps": np.cumsum(steps_per_update)[every - 1 :: every].astype(float),
         "total_steps": int(steps_per_update.sum()),
     }
 
 
-def run_comparison(seeds, ppo: PPOConfig, reinforce: BaselineConfig) -> dict:
+def run_comparison(seeds, ppo: PPOConfig, reinforce: BaselineConfig, repeats: int = 1) -> dict:
     """PPO and REINFORCE + V on every seed, alternating which goes first; the arrays to save.
+
+    Each (method, seed) runs `repeats` times; the runs are deterministic, so only the clock
+    differs between repeats: `seconds_all` (method, seed, repeat) keeps every timing and
+    `seconds` their median. PPO should be judged as often as REINFORCE, in episodes
+    (`ppo.judge_every * ppo.n_envs == reinforce.n_envs`); main() sets it so.
 
     Example:
         >>> ppo = PPOConfig(n_envs=4, max_steps=100, progress=False, stop_when_solved=True)
         >>> rf = BaselineConfig(n_episodes=8, n_envs=4, progress=False, stop_when_solved=True)
-        >>> runs = run_comparison([0, 1], ppo, rf)
-        >>> runs["episodes"].shape, runs["first"].tolist()     # unsolved on these budgets
-        ((2, 2), ['PPO', 'REINFORCE + V'])
+        >>> runs = run_comparison([0, 1], ppo, rf, repeats=2)
+        >>> runs["episodes"].shape, runs["seconds_all"].shape, runs["first"].tolist()
+        ((2, 2), (2, 2, 2), ['PPO', 'REINFORCE + V'])
     """
     if not (ppo.stop_when_solved and reinforce.stop_when_solved):
         raise ValueError("both configs need stop_when_solved=True: the runs measure time to solve")
+    if not (isinstance(repeats, int) and repeats >= 1):
+        raise ValueError(f"repeats must be an integer >= 1, got {repeats!r}")
     seeds = [int(s) for s in seeds]
     results = {m: [] for m in METHODS}
+    timings = {m: [] for m in METHODS}
     first = []
     for k, seed in enumerate(seeds):
-        order = METHODS if k % 2 == 0 else METHODS[::-1]
-        first.append(order[0])
-        for method in order:
-            results[method].append(_one_run(method, seed, ppo, reinforce))
+        first.append(METHODS[k % 2])
+        times = {m: [] for m in METHODS}
+        for rep in range(repeats):
+            order = METHODS if (k + rep) % 2 == 0 else METHODS[::-1]
+            for method in order:
+                r = _one_run(method, seed, ppo, reinforce)
+                times[method].append(r["seconds"])
+                if rep == 0:
+                    results[method].append(r)
+                elif r["episodes"] != results[method][-1]["episodes"]:
+                    raise RuntimeError(f"{method}, seed {seed}: a repeat did not reproduce")
+        for m in METHODS:
+            timings[m].append(times[m])
     out = {
         "methods": np.array(METHODS),
         "seeds": np.array(seeds),
         "first": np.array(first),
     }
-    for name, dtype in (("solved", bool), ("episodes", np.int64), ("steps", np.int64)):
+    names = ("solved", "episodes", "steps", "grad_steps", "backprop_states")
+    for name in names:
+        dtype = bool if name == "solved" else np.int64
         out[name] = np.array([[r[name] for r in results[m]] for m in METHODS], dtype=dtype)
-    out["seconds"] = np.array([[r["seconds"] for r in results[m]] for m in METHODS])
+    out["seconds_all"] = np.array([timings[m] for m in METHODS])  # (method, seed, repeat)
+    out["seconds"] = np.median(out["seconds_all"], axis=2)
     out["total_steps"] = np.array([[r["total_steps"] for r in results[m]] for m in METHODS])
-    for name in ("eval_len", "eval_steps"):  # (method, seed, update), NaN after a run ended
+    for name in ("eval_len", "eval_steps"):  # (method, seed, judged update), NaN after the end
         rows = [r[name] for m in METHODS for r in results[m]]
         out[name] = _pad(rows).reshape(len(METHODS), len(seeds), -1)
     out["ppo_config"] = np.array(ppo.to_json())
@@ -309,6 +347,7 @@ def main(argv=None) -> None:
     parser.add_argument("--out", type=Path, default=Path("book/data/cartpole"))
     parser.add_argument("--skip-lambdas", action="store_true", help="only PPO vs REINFORCE")
     parser.add_argument("--sweep", action="store_true", help="only the search for PPO's settings")
+    parser.add_argument("--repeats", type=int, default=3, help="timings per (method, seed)")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     seeds = range(args.seeds)
@@ -324,9 +363,10 @@ def main(argv=None) -> None:
             f"best: {best_setting(sweep)}; wrote {args.out} in {time.perf_counter() - start:.0f} s"
         )
         return
-    ppo = PPOConfig(max_steps=PPO_CAP, stop_when_solved=True, progress=False)
     reinforce = BaselineConfig(n_episodes=REINFORCE_CAP, stop_when_solved=True, progress=False)
-    comparison = run_comparison(seeds, ppo, reinforce) | meta
+    every = max(1, reinforce.n_envs // PPOConfig().n_envs)  # judged every 64 episodes, as REINFORCE
+    ppo = PPOConfig(max_steps=PPO_CAP, stop_when_solved=True, progress=False, judge_every=every)
+    comparison = run_comparison(seeds, ppo, reinforce, args.repeats) | meta
     save_runs(args.out / "ppo_vs_reinforce.npz", comparison, comparison_csv(comparison))
     for m, method in enumerate(METHODS):
         ok = comparison["solved"][m]

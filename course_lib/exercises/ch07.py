@@ -8,6 +8,10 @@ fixed loss, and its gradient, with `course_lib.ppo.clipped_surrogate` on random 
 
 from __future__ import annotations
 
+import ast
+import inspect
+import textwrap
+
 import numpy as np
 import torch
 
@@ -115,7 +119,7 @@ def check_gae(gae_one_episode):
         raise _Wrong(f"on {what} (gamma = {gamma}, lambda = {lam}) the answer is "
                      f"{fmt(want)}, yours {fmt(got)}: {hint}")  # fmt: skip
     return right(
-        "your recursion matches the double sum sum_l (gamma lambda)^l delta_(t+l) on every "
+        "your recursion matches the double sum sum_m (gamma lambda)^m delta_(t+m) on every "
         "case, and at lambda = 1 it gives G_t - V(s_t), bootstrapped at the cut."
     )
 
@@ -129,6 +133,21 @@ def buggy_ppo_loss(logp, logp_old, adv, clip_eps):
     unclipped = ratio * adv
     clipped = torch.clamp(ratio, 1 - clip_eps, 1 + clip_eps) * adv
     return -torch.max(unclipped, clipped).mean()
+
+
+def source_without_docstring(fn) -> str:
+    """The source of the function `fn` with its docstring left out, to show it plainly.
+
+    Example:
+        >>> print(source_without_docstring(buggy_ppo_loss).splitlines()[1])
+            ratio = torch.exp(logp - logp_old.detach())
+    """
+    source = textwrap.dedent(inspect.getsource(fn))
+    body = ast.parse(source).body[0].body
+    lines = source.splitlines()
+    if isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
+        del lines[body[0].lineno - 1 : body[0].end_lineno]
+    return "\n".join(lines)
 
 
 def _ppo_batches():
@@ -226,7 +245,9 @@ def check_rloo_by_hand(answer):
         return right(
             f"the baselines are {np.round(base, 3).tolist()}, so the advantages are "
             f"{np.round(want, 3).tolist()}. They add up to 0, and they are K/(K-1) = 4/3 times "
-            "R minus the group's mean 3/4: only the failed completion is made less likely."
+            "R minus the group's mean 3/4: only the failed completion's score is pushed down (with "
+            "shared parameters, the net change of each probability also depends on the others' "
+            "steps)."
         )
     if close(got, base):
         raise _Wrong(

@@ -23,10 +23,19 @@ def test_smoke_stops_at_the_step_cap():
     assert total >= TINY.max_steps and total - result.n_steps[-1] < TINY.max_steps
     assert result.ep_ret.size == 4 * result.n_steps.size
     assert result.ep_ret.sum() == total  # CartPole pays 1 per step
-    for name in ("eval_len", "clip_frac", "approx_kl", "value_ev", "entropy"):
+    for name in ("eval_len", "clip_frac", "approx_kl", "value_ev", "entropy", "n_grad_steps"):
         assert getattr(result, name).shape == result.n_steps.shape, name
+    # epochs passes, each of ceil(M / minibatch) minibatches
+    np.testing.assert_array_equal(result.n_grad_steps, 2 * np.ceil(result.n_steps / 32))
     assert np.all((result.clip_frac >= 0) & (result.clip_frac <= 1))
     assert np.all(result.approx_kl >= 0)
+
+
+def test_judging_less_often_changes_nothing_but_the_record():
+    every = train(TINY)
+    third = train(dataclasses.replace(TINY, judge_every=3))
+    np.testing.assert_array_equal(every.ep_ret, third.ep_ret)  # the judge has its own generator
+    assert third.eval_len.shape == (every.n_steps.size // 3,)
 
 
 def test_same_seed_same_run():
@@ -68,6 +77,7 @@ def test_config_round_trip_and_validation():
     bad = [("clip_eps", 0.0, ValueError), ("lam", 1.2, ValueError), ("epochs", 2.0, TypeError)]
     bad += [("minibatch", 1, ValueError), ("gamma", 1.5, ValueError), ("lr", np.inf, ValueError)]
     bad += [("ent_coef", -0.1, ValueError), ("seed", -1, ValueError), ("progress", 1, TypeError)]
+    bad += [("judge_every", 0, ValueError)]
     assert_rejected(PPOConfig, bad)
     with pytest.raises(ValueError, match="PPOConfig"):
         PPOConfig.from_json('{"lr": 0.1, "colour": 3}')

@@ -30,8 +30,9 @@ DATA = ROOT / "book" / "data" / "cartpole"
 def test_comparison_alternates_and_round_trips(tmp_path):
     ppo = PPOConfig(n_envs=4, max_steps=60, progress=False, stop_when_solved=True)
     rf = BaselineConfig(n_episodes=8, n_envs=4, progress=False, stop_when_solved=True)
-    runs = run_comparison([3, 4, 5], ppo, rf)
+    runs = run_comparison([3, 4, 5], ppo, rf, repeats=2)
     assert runs["first"].tolist() == ["PPO", "REINFORCE + V", "PPO"]
+    assert runs["seconds_all"].shape == (2, 3, 2)
     assert not runs["solved"].any()  # far too short to solve: reported as unsolved
     assert np.all(runs["episodes"] == -1) and np.all(np.isnan(runs["seconds"]))
     assert np.all(runs["total_steps"] > 0)
@@ -47,6 +48,10 @@ def test_comparison_alternates_and_round_trips(tmp_path):
 def test_comparison_needs_runs_that_stop_when_solved():
     with pytest.raises(ValueError, match="stop_when_solved"):
         run_comparison([0], PPOConfig(progress=False), BaselineConfig(progress=False))
+    ppo = PPOConfig(n_envs=4, max_steps=60, progress=False, stop_when_solved=True)
+    rf = BaselineConfig(n_episodes=8, n_envs=4, progress=False, stop_when_solved=True)
+    with pytest.raises(ValueError, match="repeats"):
+        run_comparison([0], ppo, rf, repeats=0)
 
 
 def test_lambda_runs_fill_every_row(tmp_path):
@@ -67,7 +72,7 @@ def test_main_writes_both_files(tmp_path, monkeypatch):
     monkeypatch.setattr(
         runs_module, "ActorCriticConfig", lambda **kw: ActorCriticConfig(n_episodes=64, **kw)
     )
-    main(["--seeds", "1", "--out", str(tmp_path)])
+    main(["--seeds", "1", "--repeats", "1", "--out", str(tmp_path)])
     cmp = load_runs(tmp_path / "ppo_vs_reinforce.npz")
     assert "--seeds 1" in str(cmp["command"]) and str(cmp["date"]).endswith("UTC")
     assert (tmp_path / "gae_lambda.csv").exists()
@@ -82,7 +87,21 @@ def test_saved_results_are_complete():
     assert np.all(cmp["episodes"][ok] > 0) and np.all(cmp["episodes"][~ok] == -1)
     # A solved run stopped at the update that solved it: its steps are all it trained on.
     np.testing.assert_array_equal(cmp["steps"][ok], cmp["total_steps"][ok])
-    assert PPOConfig.from_json(str(cmp["ppo_config"])).stop_when_solved
+    ppo = PPOConfig.from_json(str(cmp["ppo_config"]))
+    reinforce = BaselineConfig.from_json(str(cmp["reinforce_config"]))
+    assert ppo.stop_when_solved and reinforce.stop_when_solved
+    # judged at the same interval of training episodes: every 64 for both
+    assert ppo.judge_every * ppo.n_envs == reinforce.n_envs == 64
+    assert np.all(cmp["episodes"][ok] % 64 == 0)
+    # every run timed 3 times; "seconds" is their median
+    assert cmp["seconds_all"].shape == (2, 10, 3)
+    np.testing.assert_array_equal(cmp["seconds"], np.median(cmp["seconds_all"], axis=2))
+    # the machine-independent costs follow from the steps: REINFORCE one optimiser step per
+    # update and every state once; PPO every state once per epoch
+    np.testing.assert_array_equal(cmp["backprop_states"][1], cmp["steps"][1])
+    np.testing.assert_array_equal(cmp["backprop_states"][0], ppo.epochs * cmp["steps"][0])
+    np.testing.assert_array_equal(cmp["grad_steps"][1], cmp["episodes"][1] // reinforce.n_envs)
+    assert np.all(cmp["grad_steps"][0] >= ppo.epochs * cmp["episodes"][0] // ppo.n_envs)
     lam = load_runs(DATA / "gae_lambda.npz")
     assert lam["lams"].tolist() == list(LAMS) and lam["eval_len"].shape[:2] == (len(LAMS), 10)
     # steps to solve are the episodes' lengths summed up to the solving update

@@ -10,6 +10,7 @@ from course_lib.exercises.ch07 import (
     check_fixed_ppo_loss,
     check_gae,
     check_rloo_by_hand,
+    source_without_docstring,
 )
 from course_lib.group_baselines import grpo_advantages, rloo_advantages
 from course_lib.ppo import clipped_surrogate
@@ -173,3 +174,10 @@ def test_common_mistakes_get_a_specific_message(answer, says):
 def test_never_raises_on_bad_input(answer):
     result = check_rloo_by_hand(answer)
     assert isinstance(result, Feedback) and not result
+
+
+def test_source_without_docstring_shows_the_body_only():
+    shown = source_without_docstring(buggy_ppo_loss)
+    assert shown.startswith("def buggy_ppo_loss(") and '"""' not in shown
+    assert "torch.max(unclipped, clipped)" in shown
+    assert source_without_docstring(gae_right).splitlines()[1].strip().startswith("v_next")
