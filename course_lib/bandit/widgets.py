@@ -52,6 +52,11 @@ class BanditGrid:
             wrong), shape (P, A, n_pulls + 1).
         frames: the pulls the time control can show, int, shape (F,), from 0 to n_pulls.
         n_runs: how many runs each average is over.
+
+    Example:
+        >>> grid = learning_grid([[0.2, 0.8]], [0.1], n_runs=4, n_steps=20, n_frames=3)
+        >>> grid.pi_mean.shape, grid.frames.tolist()
+        ((1, 1, 21, 2), [0, 10, 20])
     """
 
     probs: np.ndarray

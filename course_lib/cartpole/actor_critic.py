@@ -56,7 +56,16 @@ from course_lib.numpy_policy import TwoLayerPolicy
 
 @dataclass(frozen=True)
 class ActorCriticConfig(BaselineConfig):
-    """Chapter 6's BaselineConfig plus lambda. `baseline` must be True: the critic is V_phi."""
+    """Chapter 6's BaselineConfig plus lambda. `baseline` must be True: the critic is V_phi.
+
+    Example:
+        >>> ActorCriticConfig(lam=0.95).lam
+        0.95
+        >>> ActorCriticConfig(lam=1.5)
+        Traceback (most recent call last):
+        ...
+        ValueError: lam must lie in [0, 1], got 1.5
+    """
 
     lam: float = 0.0
     """lambda of GAE, in [0, 1]: 0 is the one-step actor-critic (the TD error as the weight),

@@ -55,7 +55,13 @@ class PPOConfig(JsonConfig):
     environment steps to solve. The choice is a corner of that grid (the most epochs, the
     larger step size, the fewer episodes), so the search did not bracket an optimum. Chapter
     6's REINFORCE settings were chosen in chapters 4 and 6, not by this search. How well they
-    do is a measurement, not a guarantee."""
+    do is a measurement, not a guarantee.
+
+    Example:
+        >>> config = PPOConfig(epochs=4)
+        >>> config.epochs, PPOConfig.from_json(config.to_json()) == config
+        (4, True)
+    """
 
     seed: int = 0
     """Seeds the initial weights, the actions, the minibatches and the carts."""
@@ -127,6 +133,11 @@ class PPOResult:
         seconds: wall-clock seconds of the run, judging left out.
         policy, value: the trained networks.
         config: the config of the run.
+
+    Example:
+        >>> result = train(PPOConfig(n_envs=8, max_steps=100, epochs=1, progress=False))
+        >>> isinstance(result, PPOResult), len(result.n_steps) == len(result.clip_frac)
+        (True, True)
     """
 
     ep_ret: np.ndarray

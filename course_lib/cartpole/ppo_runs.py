@@ -266,7 +266,17 @@ def provenance(argv) -> dict:
 
 
 def save_runs(path, runs: dict, csv_rows: list[str]) -> None:
-    """Write `runs` to a compressed .npz and `csv_rows` (header first) to the .csv beside it."""
+    """Write `runs` to a compressed .npz and `csv_rows` (header first) to the .csv beside it.
+
+    Example:
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     save_runs(Path(folder) / "demo.npz", {"x": np.arange(3)}, ["seed,x", "0,1"])
+        ...     runs = load_runs(Path(folder) / "demo.npz")
+        ...     csv_text = (Path(folder) / "demo.csv").read_text()
+        >>> runs["x"].tolist(), csv_text.splitlines()[0]
+        ([0, 1, 2], 'seed,x')
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(os.fspath(path), **runs)
@@ -274,7 +284,14 @@ def save_runs(path, runs: dict, csv_rows: list[str]) -> None:
 
 
 def load_runs(path) -> dict:
-    """Read an .npz that `save_runs` wrote, without pickle: {name: array}."""
+    """Read an .npz that `save_runs` wrote, without pickle: {name: array}.
+
+    Example:
+        >>> saved = Path(__file__).parents[2] / "book" / "data" / "cartpole"
+        >>> runs = load_runs(saved / "ppo_vs_reinforce.npz")      # chapter 7's comparison
+        >>> runs["episodes"].shape                                # (method, seed)
+        (2, 10)
+    """
     with np.load(os.fspath(path), allow_pickle=False) as data:
         return {k: data[k] for k in data.files}
 
@@ -341,6 +358,14 @@ def sweep_csv(runs: dict) -> list[str]:
 
 
 def main(argv=None) -> None:
+    """The command line: the saved runs chapter 7 loads (see the module docstring).
+
+    Example:
+        >>> main(["--help"])  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        SystemExit: 0
+    """
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10, help="seeds 0 .. SEEDS-1")

@@ -56,6 +56,11 @@ class CorridorGrid:
         p_eps: p of the epsilon-greedy policies whose greedy action is RIGHT and LEFT, shape (2,).
         value_eps: their values J(p_eps), shape (2,).
         v_min: the bottom of the chart's value axis (its top is 0).
+
+    Example:
+        >>> grid = corridor_grid(4)
+        >>> grid.p.tolist(), round(grid.p_best, 4)
+        ([0.0, 0.25, 0.5, 0.75, 1.0], 0.5858)
     """
 
     p: np.ndarray

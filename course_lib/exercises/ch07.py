@@ -49,7 +49,12 @@ def _gae_cases():
 
 
 def reference_gae(rew, values, last_value, gamma, lam) -> np.ndarray:
-    """A_t of one episode, shape (T,), from `course_lib.advantages.gae` (last_value = V(s_T))."""
+    """A_t of one episode, shape (T,), from `course_lib.advantages.gae` (last_value = V(s_T)).
+
+    Example:
+        >>> reference_gae([1.0, 1.0], [0.5, 0.5], 0.0, gamma=0.9, lam=0.5)  # ended: V(s_T) = 0
+        array([1.175, 0.5  ])
+    """
     rew = np.asarray(rew, dtype=float)[:, None]
     values = np.asarray(values, dtype=float)[:, None]
     mask = np.ones(rew.shape, dtype=bool)
@@ -94,7 +99,15 @@ def _gae_slips(rew, values, last_value, gamma, lam):
 
 @checker
 def check_gae(gae_one_episode):
-    """`gae_one_episode(rew, values, last_value, gamma, lam)` -> A_t for each step, shape (T,)."""
+    """`gae_one_episode(rew, values, last_value, gamma, lam)` -> A_t for each step, shape (T,).
+
+    Example:
+        >>> bool(check_gae(reference_gae))
+        True
+        >>> no_future = lambda rew, values, last_value, gamma, lam: rew - values
+        >>> check_gae(no_future)  # doctest: +ELLIPSIS
+        ✘ Not yet: on a 3-step episode that fell ...
+    """
     need_function(gae_one_episode, "your function gae_one_episode", call="gae_one_episode")
     for what, rew, values, last_value, gamma, lam in _gae_cases():
         out = call_learner(
@@ -128,7 +141,13 @@ def check_gae(gae_one_episode):
 
 
 def buggy_ppo_loss(logp, logp_old, adv, clip_eps):
-    """A PPO-clip loss with one bug in it: find it (chapter 7's exercise)."""
+    """A PPO-clip loss with one bug in it: find it (chapter 7's exercise).
+
+    Example:
+        >>> logp = torch.tensor([0.0])     # the ratio is e^0.5: past 1 + eps
+        >>> float(buggy_ppo_loss(logp, logp - 0.5, torch.tensor([1.0]), 0.2)) < -1.2
+        True
+    """
     ratio = torch.exp(logp - logp_old.detach())
     unclipped = ratio * adv
     clipped = torch.clamp(ratio, 1 - clip_eps, 1 + clip_eps) * adv
@@ -179,7 +198,14 @@ def _value_and_grad(fn, logp, logp_old, adv, eps, what):
 
 @checker
 def check_fixed_ppo_loss(fixed_loss):
-    """`fixed_loss(logp, logp_old, adv, clip_eps)` -> the PPO-clip loss, a 0-d tensor."""
+    """`fixed_loss(logp, logp_old, adv, clip_eps)` -> the PPO-clip loss, a 0-d tensor.
+
+    Example:
+        >>> bool(check_fixed_ppo_loss(clipped_surrogate))
+        True
+        >>> check_fixed_ppo_loss(buggy_ppo_loss)  # doctest: +ELLIPSIS
+        ✘ Not yet: on batch 1 ... this is still the buggy loss.
+    """
     need_function(fixed_loss, "your fixed loss", call="fixed_ppo_loss")
     for k, (logp, logp_old, adv) in enumerate(_ppo_batches()):
         what = f"batch {k + 1}"
