@@ -10,17 +10,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from course_lib.exercises import (
-    _Wrong,
-    as_array,
-    as_number,
-    call_learner,
-    checker,
-    close,
-    right,
-)
+from course_lib import exercises as ex
 from course_lib.pg_weights import pg_weights
-from course_lib.returns import returns_to_go
+from course_lib.returns import discounted_returns, returns_to_go
 
 # --- Exercise: advantages by hand ------------------------------------------------------------
 
@@ -29,43 +21,47 @@ HAND_VALUES = (2.0, 1.5, 1.0)  # V_phi(s_0), V_phi(s_1), V_phi(s_2): a learned b
 HAND_GAMMA = 0.5
 
 
-def _hand_returns() -> np.ndarray:
-    rew = np.array(HAND_REW)
-    ret, running = np.zeros(3), 0.0
-    for t in range(2, -1, -1):
-        running = rew[t] + HAND_GAMMA * running
-        ret[t] = running
-    return ret
-
-
-@checker
+@ex.checker
 def check_advantages_by_hand(answer):
-    """`answer`: G_t - V_phi(s_t) for t = 0, 1, 2, shape (3,)."""
-    got = as_array(answer, "the three advantages G_t - V_phi(s_t)", shape=(3,))
-    ret = _hand_returns()
-    want = ret - np.array(HAND_VALUES)
-    if close(got, want):
-        return right(
-            f"G = {ret.tolist()}, so G - V_phi = {want.tolist()}: steps 0 and 1 did worse than "
-            "V_phi expected, so their actions' probabilities go down; step 2 did better, so its "
-            "action's probability goes up."
-        )
-    if close(got, ret):
-        raise _Wrong("these are the returns-to-go G_t; now subtract V_phi(s_t) from each.")
-    if close(got, np.array(HAND_REW) - np.array(HAND_VALUES)):
-        raise _Wrong(
-            "you subtracted V_phi from the rewards r_t; subtract it from the returns-to-go G_t."
-        )
-    if close(got, np.array(HAND_VALUES) - ret):
-        raise _Wrong(
-            "the sign is flipped: the advantage is G_t - V_phi(s_t), not V_phi(s_t) - G_t."
-        )
-    undiscounted = np.cumsum(np.array(HAND_REW)[::-1])[::-1]
-    if close(got, undiscounted - np.array(HAND_VALUES)):
-        raise _Wrong(f"discount the later rewards: G_t = r_t + {HAND_GAMMA} * G_(t+1).")
-    raise _Wrong(
-        f"compute G_2 = r_2 first, then G_1 = r_1 + {HAND_GAMMA} G_2 and G_0 = r_0 + "
-        f"{HAND_GAMMA} G_1; subtract V_phi = {list(HAND_VALUES)}."
+    """`answer`: G_t - V_phi(s_t) for t = 0, 1, 2, shape (3,).
+
+    Example:
+        >>> check_advantages_by_hand([-0.5, -0.5, 1.0])  # doctest: +NORMALIZE_WHITESPACE
+        ✔ Correct: G = [1.5, 1.0, 2.0], so G - V_phi = [-0.5, -0.5, 1.0]: steps 0 and 1 did
+        worse than V_phi expected, so their actions' probabilities go down; step 2 did better,
+        so its action's probability goes up.
+        >>> check_advantages_by_hand([1.5, 1.0, 2.0])
+        ✘ Not yet: these are the returns-to-go G_t; now subtract V_phi(s_t) from each.
+    """
+    got = ex.as_array(answer, "the three advantages G_t - V_phi(s_t)", shape=(3,))
+    rew, values = np.array(HAND_REW), np.array(HAND_VALUES)
+    ret = discounted_returns(rew, HAND_GAMMA)
+    want = ret - values
+    undiscounted = np.cumsum(rew[::-1])[::-1]
+    return ex.judge(
+        got,
+        want,
+        correct=f"G = {ret.tolist()}, so G - V_phi = {want.tolist()}: steps 0 and 1 did worse "
+        "than V_phi expected, so their actions' probabilities go down; step 2 did better, so "
+        "its action's probability goes up.",
+        mistakes=[
+            (ret, "these are the returns-to-go G_t; now subtract V_phi(s_t) from each."),
+            (
+                rew - values,
+                "you subtracted V_phi from the rewards r_t; subtract it from the "
+                "returns-to-go G_t.",
+            ),
+            (
+                values - ret,
+                "the sign is flipped: the advantage is G_t - V_phi(s_t), not V_phi(s_t) - G_t.",
+            ),
+            (
+                undiscounted - values,
+                f"discount the later rewards: G_t = r_t + {HAND_GAMMA} * G_(t+1).",
+            ),
+        ],
+        otherwise=f"compute G_2 = r_2 first, then G_1 = r_1 + {HAND_GAMMA} G_2 and G_0 = r_0 + "
+        f"{HAND_GAMMA} G_1; subtract V_phi = {list(HAND_VALUES)}.",
     )
 
 
@@ -74,7 +70,13 @@ def check_advantages_by_hand(answer):
 
 def reference_episode_update(theta, phi, actions, alpha_theta, alpha_phi):
     """Sutton & Barto's boxed update for one corridor episode (gamma = 1, -1 per step), taking
-    the score at theta as it changes step by step, without clipping: new (theta (2,), phi)."""
+    the score at theta as it changes step by step, without clipping: new (theta (2,), phi).
+
+    Example:
+        >>> theta, phi = reference_episode_update((0.0, 0.0), 0.0, [1], 0.1, 0.5)
+        >>> theta.tolist(), phi  # G_0 = -1: phi moves half-way to it, RIGHT gets less likely
+        ([-0.05, 0.05], -0.5)
+    """
     theta = np.array(theta, dtype=float)
     n = len(actions)
     for t, a in enumerate(actions):
@@ -98,42 +100,47 @@ def _episode_cases():
     return cases
 
 
-@checker
+@ex.checker
 def check_episode_update(update):
-    """`update(theta, phi, actions, alpha_theta, alpha_phi)` -> (new theta (2,), new phi)."""
-    if not callable(update):
-        raise _Wrong(f"pass the function itself, got {type(update).__name__}.")
+    """`update(theta, phi, actions, alpha_theta, alpha_phi)` -> (new theta (2,), new phi).
+
+    Example:
+        >>> check_episode_update(reference_episode_update)  # doctest: +NORMALIZE_WHITESPACE
+        ✔ Correct: your update matches Sutton & Barto's box, step for step, on three
+        episodes.
+        >>> check_episode_update(lambda *args: (np.zeros(2), 0.0))  # doctest: +ELLIPSIS
+        ✘ Not yet: on a three-step episode right, right, right, phi ends at 0, expected ...
+    """
+    ex.need_function(update, "your update function")
     for what, theta, phi, actions, a_th, a_phi in _episode_cases():
-        out = call_learner(
-            update, np.array(theta), phi, list(actions), a_th, a_phi, what="your update"
-        )
-        if out is None:
-            raise _Wrong("your update returned None: end it with `return theta, phi`.")
+        args = (np.array(theta), phi, list(actions), a_th, a_phi)
+        none = "your update returned None: end it with `return theta, phi`."
+        out = ex.call_learner(update, *args, what="your update", none=none)
         if not isinstance(out, (tuple, list)) or len(out) != 2:
-            raise _Wrong("return a pair: (new theta, new phi).")
-        got_theta = as_array(out[0], f"the new theta on {what}", shape=(2,))
+            raise ex.Wrong("return a pair: (new theta, new phi).")
+        got_theta = ex.as_array(out[0], f"the new theta on {what}", shape=(2,))
         if out[1] is None:
-            raise _Wrong("your update returned None for phi: return the pair (theta, phi).")
-        got_phi = as_number(out[1], f"the new phi on {what}")
+            raise ex.Wrong("your update returned None for phi: return the pair (theta, phi).")
+        got_phi = ex.as_number(out[1], f"the new phi on {what}")
         want_theta, want_phi = reference_episode_update(theta, phi, actions, a_th, a_phi)
-        if close(got_theta, want_theta, rtol=1e-9, atol=1e-12) and close(got_phi, want_phi):
+        if ex.close(got_theta, want_theta, rtol=1e-9, atol=1e-12) and ex.close(got_phi, want_phi):
             continue
-        if not close(got_phi, want_phi):
-            raise _Wrong(
+        if not ex.close(got_phi, want_phi):
+            raise ex.Wrong(
                 f"on {what}, phi ends at {got_phi:.6g}, expected {want_phi:.6g}: at every step "
                 "adv = G_t - phi, then phi += alpha_phi * adv, with G_t = -(steps still to go)."
             )
         plain = reference_episode_update(theta, 0.0, actions, a_th, 0.0)[0]
-        if close(got_theta, plain):
-            raise _Wrong(
-                f"on {what}, theta moved as in plain REINFORCE: use adv = G_t - phi, not G_t."
-            )
-        raise _Wrong(
+        mistakes = [
+            (plain, f"on {what}, theta moved as in plain REINFORCE: use adv = G_t - phi, not G_t.")
+        ]
+        otherwise = (
             f"on {what}, theta ends at {np.round(got_theta, 6).tolist()}, expected "
             f"{np.round(want_theta, 6).tolist()}: theta += alpha_theta * adv * "
             "(x(a) - [p, 1 - p]), with p = pi(right) at the current theta and x(right) = [1, 0]."
         )
-    return right("your update matches Sutton & Barto's box, step for step, on three episodes.")
+        raise ex.Wrong(ex.diagnose(got_theta, mistakes, otherwise))
+    return ex.right("your update matches Sutton & Barto's box, step for step, on three episodes.")
 
 
 # --- Bug hunts: a short training run with your fixed piece -----------------------------------
@@ -141,64 +148,87 @@ def check_episode_update(update):
 HUNT_SEED, HUNT_UPDATES, HUNT_ENVS = 3, 12, 16
 
 
-def _learns(run) -> str:
-    return f"mean episode length over the last 5 batches: {run.final():.0f} steps"
+def _hunt_run(pieces: str, praise, **fixed) -> ex.Feedback:
+    """Train the bug hunts' short CartPole run with the learner's fixed piece plugged in.
+
+    `fixed` names the piece for `course_lib.cartpole.bugs.train` (loss_fn= or targets_fn=);
+    if the run learns, `praise(run, learns)` is the message, with `learns` saying how well.
+    """
+    from course_lib.cartpole.bugs import train
+
+    run = train(HUNT_SEED, HUNT_UPDATES, HUNT_ENVS, **fixed)
+    learns = f"mean episode length over the last 5 batches: {run.final():.0f} steps"
+    if run.final() < 100:
+        raise ex.Wrong(f"the {pieces} look right, but the run did not learn ({learns}).")
+    return ex.right(praise(run, learns))
 
 
-@checker
+@ex.checker
 def check_fixed_loss(fixed_loss):
-    """Bug hunt 1. `fixed_loss(logp, v, target, n_episodes)` -> (policy loss, value loss)."""
-    from course_lib.cartpole.bugs import reference_loss, train
+    """Bug hunt 1. `fixed_loss(logp, v, target, n_episodes)` -> (policy loss, value loss).
 
-    if not callable(fixed_loss):
-        raise _Wrong(f"pass the function itself, got {type(fixed_loss).__name__}.")
+    A loss that passes the quick checks trains CartPole for a few seconds; these examples show
+    only the quick checks.
+
+    Example:
+        >>> def flipped(logp, v, target, n_episodes):
+        ...     adv = target - v.detach()
+        ...     return (logp * adv).sum() / n_episodes, ((v - target) ** 2).mean()
+        >>> check_fixed_loss(flipped)  # doctest: +NORMALIZE_WHITESPACE
+        ✘ Not yet: the policy loss has the wrong sign: optimisers descend, so it is MINUS the
+        objective, -(logp * adv).sum() / n_episodes.
+    """
+    from course_lib.cartpole.bugs import reference_loss
+
+    ex.need_function(fixed_loss, "your fixed_loss function")
     rng = np.random.default_rng(0)
     raw = torch.tensor(rng.normal(size=6) - 1.0, requires_grad=True)
     logp = torch.nn.functional.logsigmoid(raw)  # (6,) log-probabilities with a graph
     v = torch.tensor(rng.normal(size=6), requires_grad=True)
     target = torch.tensor(rng.normal(size=6))
-    out = call_learner(fixed_loss, logp, v, target, 2, what="your fixed_loss")
-    if out is None:
-        raise _Wrong("your fixed_loss returned None: end it with `return policy_loss, value_loss`.")
+    none = "your fixed_loss returned None: end it with `return policy_loss, value_loss`."
+    out = ex.call_learner(fixed_loss, logp, v, target, 2, what="your fixed_loss", none=none)
     if not isinstance(out, (tuple, list)) or len(out) != 2:
-        raise _Wrong("return a pair: (policy loss, value loss).")
+        raise ex.Wrong("return a pair: (policy loss, value loss).")
     want = reference_loss(logp, v, target, 2)
     for name, got, ref in zip(("policy loss", "value loss"), out, want, strict=True):
         if not isinstance(got, torch.Tensor) or got.numel() != 1:
-            raise _Wrong(f"the {name} must be a single-number tensor.")
-        if name == "policy loss" and close(float(got.detach()), -float(ref.detach())):
-            raise _Wrong(
+            raise ex.Wrong(f"the {name} must be a single-number tensor.")
+        if name == "policy loss" and ex.close(float(got.detach()), -float(ref.detach())):
+            raise ex.Wrong(
                 "the policy loss has the wrong sign: optimisers descend, so it is MINUS the "
                 "objective, -(logp * adv).sum() / n_episodes."
             )
-        if not close(float(got.detach()), float(ref.detach())):
-            raise _Wrong(
+        if not ex.close(float(got.detach()), float(ref.detach())):
+            raise ex.Wrong(
                 f"the {name} is {float(got.detach()):.4g}, expected {float(ref.detach()):.4g}."
             )
     if not out[0].requires_grad:
-        raise _Wrong("the policy loss has no gradient: keep logp's graph (do not detach logp).")
+        raise ex.Wrong("the policy loss has no gradient: keep logp's graph (do not detach logp).")
     out[0].backward(retain_graph=True)
     if v.grad is not None and float(v.grad.abs().max()) > 0:
-        raise _Wrong(
+        raise ex.Wrong(
             "the policy loss still sends a gradient into V (v.grad is not zero after "
             "policy_loss.backward()): detach V where it is used as a baseline."
         )
     if raw.grad is None or float(raw.grad.abs().max()) == 0:
-        raise _Wrong("the policy loss no longer reaches the policy: keep logp's graph.")
+        raise ex.Wrong("the policy loss no longer reaches the policy: keep logp's graph.")
     if not out[1].requires_grad:
-        raise _Wrong("the value loss has no gradient: V must still learn from (v - target) ** 2.")
+        raise ex.Wrong("the value loss has no gradient: V must still learn from (v - target) ** 2.")
     out[1].backward()
     if v.grad is None or float(v.grad.abs().max()) == 0:
-        raise _Wrong(
+        raise ex.Wrong(
             "the value loss no longer reaches V: detach V only in the advantage, not in its "
             "own loss (v - target) ** 2."
         )
-    run = train(HUNT_SEED, HUNT_UPDATES, HUNT_ENVS, loss_fn=fixed_loss)
-    if run.final() < 100:
-        raise _Wrong(f"the losses look right, but the run did not learn ({_learns(run)}).")
-    return right(
-        f"no gradient from the policy loss reaches V, and the run learns: {_learns(run)}; "
-        f"V's mean on the last batch is {run.value_mean[-1]:.2f} (its targets have mean 0)."
+    return _hunt_run(
+        "losses",
+        lambda run, learns: (
+            f"no gradient from the policy loss reaches V, and the run learns: "
+            f"{learns}; V's mean on the last batch is {run.value_mean[-1]:.2f} (its targets have "
+            "mean 0)."
+        ),
+        loss_fn=fixed_loss,
     )
 
 
@@ -213,7 +243,7 @@ def _targets_hint(got: np.ndarray, rew: np.ndarray, mask: np.ndarray, gamma: flo
     ret = returns_to_go(rew, mask, gamma)
 
     def same(candidate) -> bool:
-        return close(got[mask], candidate[mask])
+        return ex.close(got[mask], candidate[mask])
 
     if same(ret):
         return f"on {what} these are the raw G_t: standardise them over the batch."
@@ -257,13 +287,24 @@ def _targets_hint(got: np.ndarray, rew: np.ndarray, mask: np.ndarray, gamma: flo
     return None
 
 
-@checker
+@ex.checker
 def check_fixed_targets(fixed_targets):
-    """Bug hunt 2. `fixed_targets(rew, mask, gamma)` -> standardised G_t, shape (T, N)."""
-    from course_lib.cartpole.bugs import targets_per_batch, train
+    """Bug hunt 2. `fixed_targets(rew, mask, gamma)` -> standardised G_t, shape (T, N).
 
-    if not callable(fixed_targets):
-        raise _Wrong(f"pass the function itself, got {type(fixed_targets).__name__}.")
+    Targets that pass the quick checks train CartPole for a few seconds; these examples show
+    only the quick checks.
+
+    Example:
+        >>> check_fixed_targets(returns_to_go)  # doctest: +NORMALIZE_WHITESPACE
+        ✘ Not yet: on CartPole rewards (1 per step) these are the raw G_t: standardise them over
+        the batch.
+        >>> check_fixed_targets(lambda rew, mask, gamma: rew[0])  # doctest: +NORMALIZE_WHITESPACE
+        ✘ Not yet: expected the targets for CartPole rewards (1 per step) with shape (7, 4), got
+        shape (4,).
+    """
+    from course_lib.cartpole.bugs import targets_per_batch
+
+    ex.need_function(fixed_targets, "your fixed_targets function")
     rng = np.random.default_rng(1)
     lengths = np.array([5, 3, 7, 1])
     mask = np.arange(7)[:, None] < lengths[None, :]  # (7, 4)
@@ -271,30 +312,34 @@ def check_fixed_targets(fixed_targets):
         ("CartPole rewards (1 per step)", np.where(mask, 1.0, 0.0)),
         ("random rewards", np.where(mask, rng.normal(size=mask.shape), 0.0)),
     ):
-        out = call_learner(fixed_targets, rew.copy(), mask.copy(), 0.9, what="your fixed_targets")
-        if out is None:
-            raise _Wrong("your fixed_targets returned None: end it with `return` and the array.")
-        got = as_array(out, f"the targets for {what}", shape=mask.shape)
+        none = "your fixed_targets returned None: end it with `return` and the array."
+        out = ex.call_learner(
+            fixed_targets, rew.copy(), mask.copy(), 0.9, what="your fixed_targets", none=none
+        )
+        got = ex.as_array(out, f"the targets for {what}", shape=mask.shape)
         want = targets_per_batch(rew, mask, 0.9)
-        if close(got[mask], want[mask]):
+        if ex.close(got[mask], want[mask]):
             if not np.allclose(got[~mask], 0.0):
-                raise _Wrong(
+                raise ex.Wrong(
                     f"on {what} the targets are right inside the mask; make them 0 outside it."
                 )
             continue
         if np.allclose(got[mask], got[mask][0]):
-            raise _Wrong(
+            raise ex.Wrong(
                 f"on {what} every target is the same number: with 1 on every step a return "
                 "that restarts at every non-zero reward is always 1, and standardising leaves 0."
             )
         hint = _targets_hint(got, rew, mask, 0.9, what)
         if hint is not None:
-            raise _Wrong(hint)
-        raise _Wrong(
+            raise ex.Wrong(hint)
+        raise ex.Wrong(
             f"on {what} the targets differ from G_t standardised over the batch's steps "
             "(one mean and one std for all of them)."
         )
-    run = train(HUNT_SEED, HUNT_UPDATES, HUNT_ENVS, targets_fn=fixed_targets)
-    if run.final() < 100:
-        raise _Wrong(f"the targets look right, but the run did not learn ({_learns(run)}).")
-    return right(f"the targets are G_t standardised per batch, and the run learns: {_learns(run)}.")
+    return _hunt_run(
+        "targets",
+        lambda run, learns: (
+            f"the targets are G_t standardised per batch, and the run learns: {learns}."
+        ),
+        targets_fn=fixed_targets,
+    )

@@ -1,10 +1,9 @@
-"""Tests for chapter 2's checkers: right answers pass, wrong ones get a useful message, junk
-never raises."""
+"""Tests for chapter 2's checkers: right answers pass, wrong ones get a useful message.
+
+That no junk answer makes a checker raise is tested for every chapter in test_framework.py."""
 
 import numpy as np
-import pytest
 
-from course_lib.exercises import Feedback
 from course_lib.exercises.ch02 import (
     BATCH_ACT,
     BATCH_GAMMA,
@@ -23,12 +22,6 @@ from course_lib.exercises.ch02 import (
     check_softmax_score,
 )
 from course_lib.score_function import score_function_estimate
-
-JUNK = [None, ..., "a string", b"bytes", {"a": 1}, object(), np.nan, [np.nan] * 4, [[1, 2, 3]], 3]
-
-
-def raises(*args):
-    raise RuntimeError("boom")
 
 
 def softmax_score_by_hand():
@@ -49,22 +42,6 @@ def estimate_by_loops(theta, obs, act, rew, gamma):
             pi = np.exp(theta[s_t]) / np.exp(theta[s_t]).sum()
             g[s_t] += ret * (np.eye(len(pi))[a_t] - pi)
     return g / len(obs)
-
-
-@pytest.mark.parametrize(
-    "check",
-    [
-        check_softmax_score,
-        check_batch_estimate,
-        check_score_function_estimate,
-        check_gaussian_score_mu,
-    ],
-)
-@pytest.mark.parametrize("junk", [*JUNK, raises, lambda *a: None, lambda *a: "x"])
-def test_junk_gets_feedback_not_an_exception(check, junk):
-    fb = check(junk)
-    assert isinstance(fb, Feedback) and not fb
-    assert fb.message and "Traceback" not in fb.message
 
 
 def test_softmax_score():
@@ -107,7 +84,11 @@ def test_score_function_estimate():
         lambda th, o, a, r, g: estimate_by_loops(th, o, a, r, 1.0)
     )
     assert "gamma is missing" in no_gamma.message
-    assert "RuntimeError: boom" in check_score_function_estimate(raises).message
+
+    def crashes(*args):
+        raise RuntimeError("boom")
+
+    assert "RuntimeError: boom" in check_score_function_estimate(crashes).message
     assert "returned None" in check_score_function_estimate(lambda *a: None).message
     assert "pass the function itself" in check_score_function_estimate(np.zeros((2, 2))).message
     assert "shape" in check_score_function_estimate(lambda th, *a: np.zeros(3)).message

@@ -1,11 +1,10 @@
-"""Tests for chapter 4's checkers: right answers pass, wrong ones get a useful message, junk
-never raises."""
+"""Tests for chapter 4's checkers: right answers pass, wrong ones get a useful message.
+
+That no junk answer makes a checker raise is tested for every chapter in test_framework.py."""
 
 import numpy as np
-import pytest
 import torch
 
-from course_lib.exercises import Feedback
 from course_lib.exercises.ch04 import (
     STEP_ACT,
     STEP_P,
@@ -15,22 +14,6 @@ from course_lib.exercises.ch04 import (
     check_logit_weight,
     check_pg_loss,
 )
-
-JUNK = [None, ..., "a string", b"bytes", {"a": 1}, object(), np.nan, [np.nan] * 4, [[1, 2]], 3]
-
-
-def raises(*args):
-    raise RuntimeError("boom")
-
-
-@pytest.mark.parametrize(
-    "check", [check_logit_weight, check_backward, check_batch_weights, check_pg_loss]
-)
-@pytest.mark.parametrize("junk", [*JUNK, raises, lambda *a: None, lambda *a: "x"])
-def test_junk_gets_feedback_not_an_exception(check, junk):
-    fb = check(junk)
-    assert isinstance(fb, Feedback) and not fb
-    assert fb.message and "Traceback" not in fb.message
 
 
 def test_logit_weight():

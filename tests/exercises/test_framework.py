@@ -1,15 +1,26 @@
-"""Tests for the checker framework in course_lib.exercises: it never raises on a wrong answer."""
+"""Tests for the checker framework in course_lib.exercises: it never raises on a wrong answer,
+and neither does any checker of any chapter."""
+
+import importlib
+import pkgutil
+import re
 
 import numpy as np
 import pytest
 
+import course_lib.exercises
 from course_lib.exercises import (
     Feedback,
-    _Wrong,
+    Wrong,
     as_array,
     as_number,
     call_learner,
+    call_on_copies,
     checker,
+    diagnose,
+    fmt,
+    judge,
+    need_function,
     right,
 )
 
@@ -19,7 +30,7 @@ def check_double(fn):
     """A toy checker written the way the chapter checkers are."""
     got = as_number(call_learner(fn, 3.0, what="double"), "double(3)")
     if got != 6.0:
-        raise _Wrong(f"double(3) should be 6, got {got}.")
+        raise Wrong(f"double(3) should be 6, got {got}.")
     return right("double works.")
 
 
@@ -69,7 +80,7 @@ def test_as_array_checks_shape_and_values():
         ([1, np.inf], "NaN or infinite"),
         ({"a": 1}, "array of numbers"),
     ]:
-        with pytest.raises(_Wrong, match=message.replace("(", r"\(").replace(")", r"\)")):
+        with pytest.raises(Wrong, match=message.replace("(", r"\(").replace(")", r"\)")):
             as_array(bad, "g", (2,))
 
 
@@ -136,3 +147,174 @@ def test_chapter_checkers_report_a_wrong_signature(module, check, fn, want):
     assert want in feedback.message, feedback.message
     assert "but the checker calls it with" in feedback.message
     assert "exercises/" not in feedback.message  # no line of the library
+
+
+# --- the helpers the chapter checkers share -----------------------------------------------------
+
+
+def test_the_old_name_of_wrong_still_works():
+    assert course_lib.exercises._Wrong is Wrong
+
+
+def test_as_array_reports_the_shape_before_nan():
+    with pytest.raises(Wrong, match=r"shape \(2,\), got shape \(3,\)"):
+        as_array([1.0, np.nan, 2.0], "g", (2,))
+    with pytest.raises(Wrong, match="array of numbers, got str"):
+        as_array("0.5", "g", (2,))
+
+
+@pytest.mark.parametrize(
+    ("fn", "call", "message"),
+    [
+        (None, None, "replace the ... (or None) with your f, then run the cell again."),
+        (..., "check_f(f)", "replace the ... (or None) with your f, then run the cell again."),
+        (np.zeros(2), None, "pass the function itself, not its result (got ndarray)."),
+        (
+            3,
+            "check_f(f)",
+            "pass the function itself, check_f(f), not the result of calling it (got int).",
+        ),
+    ],
+)
+def test_need_function_asks_for_the_function_itself(fn, call, message):
+    with pytest.raises(Wrong) as err:
+        need_function(fn, "your f", call=call)
+    assert err.value.message == message
+
+
+def test_need_function_accepts_any_callable():
+    for fn in (len, lambda x: x, np.zeros, Feedback):
+        need_function(fn, "your f")
+
+
+def test_call_learner_reports_a_none_result_only_when_asked():
+    assert call_learner(lambda x: None, 1.0) is None
+    with pytest.raises(Wrong, match="^f returned None$"):
+        call_learner(lambda x: None, 1.0, none="f returned None")
+    assert call_learner(lambda x: 0.0, 1.0, none="f returned None") == 0.0
+
+
+def test_call_on_copies_protects_the_arrays_and_names_the_changed_ones():
+    a, b = np.arange(3.0), np.ones((2, 2))
+
+    def writes_into_b(a, b, scale):
+        b[0, 0] = scale
+        return a.sum()
+
+    out, changed = call_on_copies(writes_into_b, a, b, 7.0)
+    assert out == 3.0 and list(changed) == [1]
+    assert changed[1][0, 0] == 7.0  # the copy the function changed, to say how
+    np.testing.assert_array_equal(b, np.ones((2, 2)))  # the checker's own array is intact
+    out, changed = call_on_copies(lambda a, b, scale: a.sum(), a, b, 7.0)
+    assert out == 3.0 and changed == {}
+    with pytest.raises(Wrong, match="returned None"):
+        call_on_copies(lambda a, b, scale: None, a, b, 7.0, none="it returned None")
+
+
+def test_fmt_shortens_long_arrays():
+    assert fmt([0.5, 1.0]) == "[0.5, 1. ]"
+    assert "..." in fmt(np.arange(7.0)) and "..." not in fmt(np.arange(7.0), threshold=8)
+    assert fmt(1 / 3) == "0.3333"
+
+
+def test_diagnose_tries_the_mistakes_in_order():
+    mistakes = [
+        (False, "a condition that does not hold"),
+        (np.array([1.0, 2.0]), "first"),
+        (np.bool_(True), "a condition that holds"),
+        (np.array([1.0, 2.0]), "second"),
+    ]
+    assert diagnose(np.array([1.0, 2.0]), mistakes, "other") == "first"
+    assert diagnose(np.array([1.0, 3.0]), mistakes, "other") == "a condition that holds"
+    assert diagnose(np.array([1.0, 3.0]), mistakes[:2], "other") == "other"
+    assert diagnose(1.0, [], "other") == "other"
+
+
+def test_diagnose_and_judge_use_the_tolerances_given():
+    assert diagnose(1.0005, [(1.0, "near")], "far", rtol=0.0, atol=1e-3) == "near"
+    assert diagnose(1.0005, [(1.0, "near")], "far") == "far"
+    assert judge(0.5004, 0.5, correct="yes", otherwise="no", rtol=0.0, atol=1e-3)
+    assert not judge(0.5004, 0.5, correct="yes", otherwise="no")
+
+
+def test_judge_returns_feedback():
+    kwargs = {"correct": "yes", "mistakes": [(-1.0, "the sign")], "otherwise": "no"}
+    assert judge(1.0, 1.0, **kwargs) == Feedback(True, "yes")
+    assert judge(-1.0, 1.0, **kwargs) == Feedback(False, "the sign")
+    assert judge(3.0, 1.0, **kwargs) == Feedback(False, "no")
+
+
+# --- every checker of every chapter -------------------------------------------------------------
+
+CHAPTERS = sorted(
+    info.name
+    for info in pkgutil.iter_modules(course_lib.exercises.__path__)
+    if re.fullmatch(r"ch\d\d", info.name)
+)
+
+
+def _raises(*args):
+    raise RuntimeError("boom")
+
+
+# What a learner might pass instead of an answer: placeholders, wrong types, wrong shapes,
+# NaN, and functions that crash or return nothing useful.
+JUNK = [
+    None,
+    ...,
+    "0.5",
+    b"0.5",
+    True,
+    3,
+    float("nan"),
+    float("inf"),
+    [],
+    [1.0, 2.0],
+    [np.nan] * 4,
+    [np.nan] * 7,
+    [[1, 2, 3]],
+    [[1, 2], [3]],
+    np.zeros((2, 2)),
+    {"a": 1},
+    object(),
+    _raises,
+    lambda *args: None,
+    lambda *args: "text",
+    lambda *args: np.full(3, np.nan),
+]
+
+
+def _checkers(chapter: str) -> list:
+    """The checkers of course_lib.exercises.<chapter>: the functions named check_* it defines."""
+    module = importlib.import_module(f"course_lib.exercises.{chapter}")
+    return [
+        fn
+        for name, fn in sorted(vars(module).items())
+        if name.startswith("check_") and getattr(fn, "__module__", None) == module.__name__
+    ]
+
+
+def test_every_chapter_has_checkers():
+    assert CHAPTERS[:6] == ["ch01", "ch02", "ch03", "ch04", "ch05", "ch06"]
+    for chapter in CHAPTERS:
+        assert _checkers(chapter), f"{chapter} has no check_* function"
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_no_checker_raises_on_junk(chapter):
+    for check in _checkers(chapter):
+        for junk in JUNK:
+            with np.errstate(all="ignore"):
+                feedback = check(junk)
+            where = f"{check.__name__}({junk!r})"
+            assert isinstance(feedback, Feedback) and not feedback, where
+            assert feedback.message and "Traceback" not in feedback.message, where
+            assert "Not yet" in feedback._repr_html_(), where
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_every_stub_answer_asks_to_replace_the_dots(chapter):
+    for check in _checkers(chapter):
+        for stub in (..., None):
+            feedback = check(stub)
+            assert not feedback and "replace the ..." in feedback.message, check.__name__
