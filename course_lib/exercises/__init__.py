@@ -18,9 +18,11 @@ The checkers for chapter N live in ``course_lib.exercises.chNN``, which imports 
 
 from __future__ import annotations
 
+import ast
 import functools
 import html
 import inspect
+import textwrap
 import traceback
 from dataclasses import dataclass
 
@@ -99,9 +101,6 @@ class Wrong(Exception):
     def __init__(self, message: str):
         super().__init__(message)
         self.message = message
-
-
-_Wrong = Wrong  # the name the chapter modules used first (ch07 still does)
 
 
 def checker(fn):
@@ -437,3 +436,21 @@ def compare_prediction(prediction, actual: float, *, what: str, rtol: float = 0.
     if off <= rtol:
         return f"{shown}; you predicted {guess:.4g}: close."
     return f"{shown}; you predicted {guess:.4g}: {off:.0%} off."
+
+
+def source_without_docstring(fn) -> str:
+    """The source of the function `fn` with its docstring left out, to show it plainly.
+
+    Example:
+        >>> shown = source_without_docstring(need_function)
+        >>> shown.splitlines()[0]
+        'def need_function(fn, what: str, *, call: str | None = None) -> None:'
+        >>> need_function.__doc__.splitlines()[0] in shown   # the docstring is left out
+        False
+    """
+    source = textwrap.dedent(inspect.getsource(fn))
+    body = ast.parse(source).body[0].body
+    lines = source.splitlines()
+    if isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
+        del lines[body[0].lineno - 1 : body[0].end_lineno]
+    return "\n".join(lines)

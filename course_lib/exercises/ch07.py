@@ -8,16 +8,12 @@ fixed loss, and its gradient, with `course_lib.ppo.clipped_surrogate` on random 
 
 from __future__ import annotations
 
-import ast
-import inspect
-import textwrap
-
 import numpy as np
 import torch
 
 from course_lib.advantages import gae
 from course_lib.exercises import (
-    _Wrong,
+    Wrong,
     as_array,
     as_number,
     call_learner,
@@ -129,7 +125,7 @@ def check_gae(gae_one_episode):
             _gae_slips(rew, values, last_value, gamma, lam),
             "start from A_(T-1) = delta_(T-1), then A_t = delta_t + gamma lambda A_(t+1).",
         )
-        raise _Wrong(f"on {what} (gamma = {gamma}, lambda = {lam}) the answer is "
+        raise Wrong(f"on {what} (gamma = {gamma}, lambda = {lam}) the answer is "
                      f"{fmt(want)}, yours {fmt(got)}: {hint}")  # fmt: skip
     return right(
         "your recursion matches the double sum sum_m (gamma lambda)^m delta_(t+m) on every "
@@ -154,21 +150,6 @@ def buggy_ppo_loss(logp, logp_old, adv, clip_eps):
     return -torch.max(unclipped, clipped).mean()
 
 
-def source_without_docstring(fn) -> str:
-    """The source of the function `fn` with its docstring left out, to show it plainly.
-
-    Example:
-        >>> print(source_without_docstring(buggy_ppo_loss).splitlines()[1])
-            ratio = torch.exp(logp - logp_old.detach())
-    """
-    source = textwrap.dedent(inspect.getsource(fn))
-    body = ast.parse(source).body[0].body
-    lines = source.splitlines()
-    if isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant):
-        del lines[body[0].lineno - 1 : body[0].end_lineno]
-    return "\n".join(lines)
-
-
 def _ppo_batches():
     gen = torch.Generator().manual_seed(11)
     batches = []
@@ -186,10 +167,10 @@ def _value_and_grad(fn, logp, logp_old, adv, eps, what):
     out = call_learner(fn, lp, lo, adv.clone(), eps, what=what,
                        none=f"{what} returned None: end it with `return loss`.")  # fmt: skip
     if not isinstance(out, torch.Tensor) or out.numel() != 1:
-        raise _Wrong(f"{what} should return the loss as a one-number tensor, got "
+        raise Wrong(f"{what} should return the loss as a one-number tensor, got "
                      f"{type(out).__name__}{tuple(getattr(out, 'shape', ()))}.")  # fmt: skip
     if not out.requires_grad:
-        raise _Wrong(f"{what}'s loss has no gradient to logp: did you detach logp itself?")
+        raise Wrong(f"{what}'s loss has no gradient to logp: did you detach logp itself?")
     out.backward()
     grad = lp.grad if lp.grad is not None else torch.zeros_like(lp)
     leak = lo.grad is not None and bool(torch.any(lo.grad != 0))
@@ -212,7 +193,7 @@ def check_fixed_ppo_loss(fixed_loss):
         value, grad, leak = _value_and_grad(fixed_loss, logp, logp_old, adv, 0.2, "your loss")
         want, want_grad, _ = _value_and_grad(clipped_surrogate, logp, logp_old, adv, 0.2, "ref")
         if leak:
-            raise _Wrong("a gradient flows into logp_old: pi_old is fixed data, detach it.")
+            raise Wrong("a gradient flows into logp_old: pi_old is fixed data, detach it.")
         if close(value, want) and close(grad, want_grad, atol=1e-10):
             continue
         bug, bug_grad, _ = _value_and_grad(buggy_ppo_loss, logp, logp_old, adv, 0.2, "bug")
@@ -232,7 +213,7 @@ def check_fixed_ppo_loss(fixed_loss):
             "compare each element's min(eta A, clip(eta, 1 - eps, 1 + eps) A) with the "
             "chapter's formula.",
         )  # fmt: skip
-        raise _Wrong(f"on {what} your loss is {value:.6g}, the PPO-clip loss {want:.6g}: {hint}")
+        raise Wrong(f"on {what} your loss is {value:.6g}, the PPO-clip loss {want:.6g}: {hint}")
     return right(
         "torch.max became torch.min. With max, an element whose ratio has gone past 1 + eps in "
         "the direction its advantage favours keeps its full gradient (nothing stops the run "
@@ -276,30 +257,30 @@ def check_rloo_by_hand(answer):
             "steps)."
         )
     if close(got, base):
-        raise _Wrong(
+        raise Wrong(
             "these are the baselines b^l themselves; the advantage is R^l - b^l, the reward "
             "minus its baseline."
         )
     mean = rew.mean()
     if close(got, rew - mean):
-        raise _Wrong(
+        raise Wrong(
             f"you subtracted the group's mean {mean}, which includes the completion's own "
             "reward; RLOO's baseline is the mean of the OTHER three rewards."
         )
     std = rew.std()
     if close(got, (rew - mean) / std):
-        raise _Wrong(
+        raise Wrong(
             "these are GRPO's standardised advantages (R - mean) / std; RLOO subtracts the "
             "mean of the other three rewards and does not divide."
         )
     if close(got, -want):
-        raise _Wrong("the sign is flipped: the advantage is R^l - b^l, not b^l - R^l.")
+        raise Wrong("the sign is flipped: the advantage is R^l - b^l, not b^l - R^l.")
     if close(got, rew - (rew.sum() - rew) / K):
-        raise _Wrong(
+        raise Wrong(
             f"you divided the sum of the other rewards by K = {K}; there are K - 1 = {K - 1} "
             "others, so divide by 3."
         )
-    raise _Wrong(
+    raise Wrong(
         "for each completion, average the rewards of the other three (that is b^l), then "
         "subtract it from the completion's own reward."
     )

@@ -4,13 +4,12 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib.exercises import Feedback
+from course_lib.exercises import Feedback, source_without_docstring
 from course_lib.exercises.ch07 import (
     buggy_ppo_loss,
     check_fixed_ppo_loss,
     check_gae,
     check_rloo_by_hand,
-    source_without_docstring,
 )
 from course_lib.group_baselines import grpo_advantages, rloo_advantages
 from course_lib.ppo import clipped_surrogate

@@ -152,10 +152,6 @@ def test_chapter_checkers_report_a_wrong_signature(module, check, fn, want):
 # --- the helpers the chapter checkers share -----------------------------------------------------
 
 
-def test_the_old_name_of_wrong_still_works():
-    assert course_lib.exercises._Wrong is Wrong
-
-
 def test_as_array_reports_the_shape_before_nan():
     with pytest.raises(Wrong, match=r"shape \(2,\), got shape \(3,\)"):
         as_array([1.0, np.nan, 2.0], "g", (2,))
