@@ -93,7 +93,8 @@ def finish_axes(ax, *, xlabel: str, ylabel: str, hline: float | None = None, **l
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.grid(alpha=0.3)
-    ax.legend(fontsize="small", **legend)
+    if ax.get_legend_handles_labels()[0]:  # a legend only when something is labelled
+        ax.legend(fontsize="small", **legend)
     return ax
 
 
