@@ -3,7 +3,7 @@
 Each helper takes `ax=None` and returns the Axes it drew on: passing an `ax` puts the plot into
 a figure you laid out yourself; leaving it out makes a new figure of a size that suits the
 book's pages. A problem's own figures live in its package (`course_lib.bandit.plots`,
-`course_lib.cartpole.plots`, `course_lib.corridor.plots`, `course_lib.pong.viz`); what every
+`course_lib.cartpole.plots`, `course_lib.corridor.plots`, `course_lib.pong.plots`); what every
 problem needs, the smoother and the mean-and-spread-over-seeds plot, lives here.
 """
 

@@ -9,7 +9,7 @@ use of it, a slider over one precomputed HTML view per position.
 
 Where the widgets live (CONTRIBUTING.md): a core idea's widget in `widgets_<idea>.py` beside
 this module (`widgets_derivation`, `widgets_returns`, `widgets_gae`), a problem's in its package
-(`course_lib.bandit.widgets`, `course_lib.corridor.widgets`, `course_lib.pong.inside`).
+(`course_lib.bandit.widgets`, `course_lib.corridor.widgets`, `course_lib.pong.widgets`).
 """
 
 from __future__ import annotations

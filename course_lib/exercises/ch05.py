@@ -302,7 +302,7 @@ def plot_batch_weights(games, w, w_ref=None, ax=None, *, label="your settings"):
     """
     import matplotlib.pyplot as plt
 
-    from course_lib.pong.viz import plot_points
+    from course_lib.pong.plots import plot_points
 
     games, w, starts = _batch_offsets(games, w)
     if ax is None:

@@ -12,8 +12,8 @@ Modules, one idea each:
     learner       RMSProp with its step taken off the main thread
     checkpoint    atomic .npz checkpoints, read without pickle
     play          the one game loop: evaluation games, clips and GIF files of trained weights
-    viz           the chapter's pictures and the one GIF writer
-    inside        one rally step by step, as the policy network sees it
+    plots         the chapter's pictures, its log readers and the one GIF writer
+    widgets       inside the agent: one rally step by step, as the policy network sees it
     export        ship a run's weights and log with the book
     time_to_beat  how long training takes to beat the built-in AI, over several seeds
     cli           `python -m course_lib.pong train | evaluate | record`

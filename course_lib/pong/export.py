@@ -13,7 +13,7 @@ weights that were never saved, so they are left out: the shipped log ends where 
 weights were taken. Both files are written atomically (temporary file, fsync, os.replace),
 so the book never reads half a snapshot, and the run directory is only read.
 
-Chapter 5 loads the snapshot with `load_policy` and `course_lib.pong.viz.read_log`. It also
+Chapter 5 loads the snapshot with `load_policy` and `course_lib.pong.plots.read_log`. It also
 reads evaluation.csv, which this module does not write: after an export, play it again with
 `python -m course_lib.pong evaluate --weights book/data/pong/policy.npz --games 20
 --out book/data/pong/evaluation.csv`. The chapter replays its first game and stops with an

@@ -7,7 +7,7 @@ x_t = prepro(frame_t) - prepro(frame_{t-1}), zero at the start. Everything that 
 with trained weights goes through it: `play_game` (stop at a point or at the end, keep the
 frames), `evaluate_games`, `play_clip`, `record` and `inside.record_rally`. (The lesson's
 `reference.play_episode` keeps its own, dense loop: the chapter prints it.) Animations are
-encoded by one GIF writer, `viz.gif_bytes`.
+encoded by one GIF writer, `plots.gif_bytes`.
 """
 
 from __future__ import annotations
@@ -292,7 +292,7 @@ def record(W1, W2, out, *, seed=0, sample=True, whole_game=False, every=2, max_f
     """Write a looping GIF of one point (or, with whole_game, one game) played by W1, W2.
 
     Every `every`-th frame is kept, at most `max_frames` of them, each shown for 1/fps s
-    (`play_clip` plays, `viz.gif_bytes` encodes). Returns {"frames", "score", "path"}.
+    (`play_clip` plays, `plots.gif_bytes` encodes). Returns {"frames", "score", "path"}.
 
     Example:
         >>> import tempfile
@@ -302,7 +302,7 @@ def record(W1, W2, out, *, seed=0, sample=True, whole_game=False, every=2, max_f
         ...     info["frames"], info["path"].read_bytes()[:6]
         (3, b'GIF89a')
     """
-    from course_lib.pong.viz import gif_bytes
+    from course_lib.pong.plots import gif_bytes
 
     out = Path(out)
     if out.suffix.lower() != ".gif":

@@ -22,8 +22,8 @@ from course_lib.exercises.ch05 import (
     prepro_2016,
     rally_table,
 )
+from course_lib.pong.plots import marked_points
 from course_lib.pong.prepro import prepro
-from course_lib.pong.viz import marked_points
 from course_lib.returns import discounted_returns, standardize
 
 

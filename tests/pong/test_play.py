@@ -9,7 +9,7 @@ from PIL import Image
 from course_lib.numpy_policy import TwoLayerPolicy
 from course_lib.pong import play
 from course_lib.pong.envs import UP, make_env
-from course_lib.pong.inside import record_rally
+from course_lib.pong.widgets import record_rally
 
 
 @pytest.fixture(scope="module")

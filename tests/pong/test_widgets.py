@@ -1,11 +1,11 @@
-"""Tests for course_lib.pong.inside: the recorded rally is what the policy computed."""
+"""Tests for course_lib.pong.widgets: the recorded rally is what the policy computed."""
 
 import numpy as np
 import pytest
 
 from course_lib.pong import sparse
-from course_lib.pong.inside import Rally, inside_view, most_active_units, record_rally
 from course_lib.pong.prepro import N_PIXELS, prepro
+from course_lib.pong.widgets import Rally, inside_view, most_active_units, record_rally
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,7 @@ def test_the_pictures_keep_the_frame_s_colours(rally, weights):
 
     from PIL import Image
 
-    from course_lib.pong.inside import _png, step_figure
+    from course_lib.pong.widgets import _png, step_figure
 
     t = rally.n_steps - 1  # not step 0: the first frame after a reset has another palette
     frame_colours = np.unique(rally.frames.reshape(-1, 3), axis=0)
