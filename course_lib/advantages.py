@@ -11,7 +11,8 @@ fall off geometrically:
     A_t = sum_{m >= 0} (gamma lambda)^m delta_{t+m} = delta_t + gamma lambda A_{t+1}.
 
 lambda = 0 gives the one-step TD error (little variance, the bias of V); lambda = 1 gives
-sum_m gamma^m delta_{t+m} = G_t - V(s_t) (the sum telescopes), chapter 6's advantage.
+sum_m gamma^m delta_{t+m} = G_t - V(s_t) (the sum telescopes), chapter 6's advantage; for an
+episode cut by the time limit, the bootstrapped G^_t - V(s_t).
 
 How an episode ends decides V(s_T), the value after its last step:
 

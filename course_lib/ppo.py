@@ -27,9 +27,9 @@ all their elements.
 
 from __future__ import annotations
 
-import numbers
-
 import torch
+
+from course_lib._validate import check_open_probability
 
 
 def _check_tensors(**tensors: torch.Tensor) -> None:
@@ -48,15 +48,6 @@ def _check_tensors(**tensors: torch.Tensor) -> None:
             raise ValueError(
                 f"{name} must have the shape of {first} {tuple(shape)}, got {tuple(x.shape)}"
             )
-
-
-def _check_clip_eps(clip_eps) -> float:
-    if isinstance(clip_eps, bool) or not isinstance(clip_eps, numbers.Real):
-        raise TypeError(f"clip_eps must be a real number, got {type(clip_eps).__name__}")
-    clip_eps = float(clip_eps)
-    if not 0.0 < clip_eps < 1.0:
-        raise ValueError(f"clip_eps must lie strictly between 0 and 1, got {clip_eps}")
-    return clip_eps
 
 
 def importance_ratio(logp: torch.Tensor, logp_old: torch.Tensor) -> torch.Tensor:
@@ -97,7 +88,7 @@ def clipped_surrogate(
         tensor(-0.2333)
     """
     _check_tensors(logp=logp, logp_old=logp_old, adv=adv)
-    clip_eps = _check_clip_eps(clip_eps)
+    clip_eps = check_open_probability("clip_eps", clip_eps)
     adv = adv.detach()
     ratio = importance_ratio(logp, logp_old.detach())
     unclipped = ratio * adv
@@ -116,7 +107,7 @@ def clip_fraction(logp: torch.Tensor, logp_old: torch.Tensor, clip_eps: float) -
         0.6666666666666666
     """
     _check_tensors(logp=logp, logp_old=logp_old)
-    clip_eps = _check_clip_eps(clip_eps)
+    clip_eps = check_open_probability("clip_eps", clip_eps)
     ratio = importance_ratio(logp.detach(), logp_old.detach())
     return float(((ratio - 1.0).abs() > clip_eps).double().mean())
 

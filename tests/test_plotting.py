@@ -1,13 +1,11 @@
 """Tests for course_lib/plotting.py: the shared helpers and the core ideas' figures."""
 
 import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from course_lib.plotting import (  # noqa: E402
+from course_lib.plotting import (
     curve_colors,
     plot_error_vs_n,
     plot_estimators,

@@ -41,17 +41,17 @@ from course_lib.advantages import gae
 from course_lib.cartpole.baseline import (
     BaselineConfig,
     BaselineResult,
-    ValueNet,
     bootstrapped_returns,
     cut_states,
     explained_variance,
     fit_value,
+    result_fields,
+    start_actor_critic,
     value_of,
 )
 from course_lib.cartpole.config import advance, check_fields, progress_bar
-from course_lib.cartpole.reinforce_torch import TorchPolicy, sample_actions
-from course_lib.cartpole.rollout import OBS_DIM, SolvedJudge, collect_episodes, make_cartpole
-from course_lib.numpy_policy import TwoLayerPolicy
+from course_lib.cartpole.reinforce_torch import sample_actions
+from course_lib.cartpole.rollout import SolvedJudge, collect_episodes, make_cartpole
 
 
 @dataclass(frozen=True)
@@ -104,60 +104,6 @@ def batch_advantages(batch, v: np.ndarray, v_last: np.ndarray, cut: np.ndarray, 
         batch.rew, values, batch.mask, gamma, lam, last_values=v_last, truncated=np.asarray(cut)
     )
     return adv[batch.mask]
-
-
-def start_actor_critic(config) -> tuple:
-    """What chapter 6's trainer starts from for `config.seed`, shared by chapter 7's trainers.
-
-    In this order, as chapter 6 makes them: the NumPy generator that picks the actions,
-    chapter 4's policy (its initial weights drawn from that generator), then from torch's
-    seeded generator V_phi's network with its output layer at 0 (V starts at 0), V's Adam,
-    and the torch generator of V's minibatches. The policy's optimiser is the trainer's own.
-
-    Args:
-        config: a config with seed, n_hidden, value_hidden and value_lr (an ActorCriticConfig
-            or a PPOConfig).
-
-    Returns:
-        (rng, policy, value, vopt, gen).
-
-    Example:
-        >>> rng, policy, value, vopt, gen = start_actor_critic(ActorCriticConfig(seed=1))
-        >>> value_of(value, np.zeros((2, OBS_DIM)), gamma=0.99)      # V starts at 0
-        array([0., 0.])
-    """
-    rng = np.random.default_rng(config.seed)
-    policy = TorchPolicy.from_numpy(TwoLayerPolicy(OBS_DIM, config.n_hidden, rng))  # chapter 4's
-    torch.manual_seed(config.seed)  # V's weights come from torch's generator, not from rng
-    value = ValueNet(OBS_DIM, config.value_hidden)
-    with torch.no_grad():
-        value.net[2].weight.zero_()  # V starts at 0: an unfitted V changes no weight
-        value.net[2].bias.zero_()
-    vopt = torch.optim.Adam(value.parameters(), lr=config.value_lr)
-    gen = torch.Generator().manual_seed(config.seed)  # V's minibatches: not the actions'
-    return rng, policy, value, vopt, gen
-
-
-def result_fields(judge: SolvedJudge, start: float, **per_run) -> dict:
-    """The fields of a trainer's result that come from its judge and its clock, and its lists.
-
-    Args:
-        judge: the run's SolvedJudge: solved_at, and eval_len as an array.
-        start: time.perf_counter() at the start of the run: seconds, judging left out.
-        per_run: the run's lists (the episodes' returns, one number per update), each made
-            an array under its own name.
-
-    Example:
-        >>> fields = result_fields(SolvedJudge(0), time.perf_counter(), entropy=[0.7, 0.6])
-        >>> sorted(fields), fields["entropy"], fields["solved_at"]
-        (['entropy', 'eval_len', 'seconds', 'solved_at'], array([0.7, 0.6]), None)
-    """
-    return {
-        "solved_at": judge.solved_at,
-        "eval_len": np.array(judge.eval_len),
-        "seconds": time.perf_counter() - start - judge.seconds,  # judging is not training
-        **{name: np.array(values) for name, values in per_run.items()},
-    }
 
 
 def train(config: ActorCriticConfig) -> BaselineResult:

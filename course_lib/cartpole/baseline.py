@@ -338,6 +338,64 @@ def fit_value(value, vopt, obs, ret, config: BaselineConfig, gen: torch.Generato
         vopt.step()
 
 
+def start_actor_critic(config, *, with_value: bool = True) -> tuple:
+    """What chapter 6's trainer starts from for `config.seed`; chapter 7's trainers start alike.
+
+    In this order, as chapter 6 makes them: the NumPy generator that picks the actions,
+    chapter 4's policy (its initial weights drawn from that generator), then from torch's
+    seeded generator V_phi's network with its output layer at 0 (V starts at 0), V's Adam,
+    and the torch generator of V's minibatches. The policy's optimiser is the trainer's own.
+
+    Args:
+        config: a config with seed, n_hidden, value_hidden and value_lr (a BaselineConfig,
+            an ActorCriticConfig or a PPOConfig).
+        with_value: False for REINFORCE without a baseline: then value, vopt and gen are None
+            and torch's generator is left alone.
+
+    Returns:
+        (rng, policy, value, vopt, gen).
+
+    Example:
+        >>> rng, policy, value, vopt, gen = start_actor_critic(BaselineConfig(seed=1))
+        >>> value_of(value, np.zeros((2, OBS_DIM)), gamma=0.99)      # V starts at 0
+        array([0., 0.])
+    """
+    rng = np.random.default_rng(config.seed)
+    policy = TorchPolicy.from_numpy(TwoLayerPolicy(OBS_DIM, config.n_hidden, rng))  # chapter 4's
+    if not with_value:
+        return rng, policy, None, None, None
+    torch.manual_seed(config.seed)  # V's weights come from torch's generator, not from rng
+    value = ValueNet(OBS_DIM, config.value_hidden)
+    with torch.no_grad():
+        value.net[2].weight.zero_()  # V starts at 0: an unfitted V changes no weight
+        value.net[2].bias.zero_()
+    vopt = torch.optim.Adam(value.parameters(), lr=config.value_lr)
+    gen = torch.Generator().manual_seed(config.seed)  # V's minibatches: not the actions'
+    return rng, policy, value, vopt, gen
+
+
+def result_fields(judge: SolvedJudge, start: float, **per_run) -> dict:
+    """The fields of a trainer's result that come from its judge and its clock, and its lists.
+
+    Args:
+        judge: the run's SolvedJudge: solved_at, and eval_len as an array.
+        start: time.perf_counter() at the start of the run: seconds, judging left out.
+        per_run: the run's lists (the episodes' returns, one number per update), each made
+            an array under its own name.
+
+    Example:
+        >>> fields = result_fields(SolvedJudge(0), time.perf_counter(), entropy=[0.7, 0.6])
+        >>> sorted(fields), fields["entropy"], fields["solved_at"]
+        (['entropy', 'eval_len', 'seconds', 'solved_at'], array([0.7, 0.6]), None)
+    """
+    return {
+        "solved_at": judge.solved_at,
+        "eval_len": np.array(judge.eval_len),
+        "seconds": time.perf_counter() - start - judge.seconds,  # judging is not training
+        **{name: np.array(values) for name, values in per_run.items()},
+    }
+
+
 def train(config: BaselineConfig) -> BaselineResult:
     """REINFORCE, with or without a learned baseline and an entropy bonus, on CartPole-v1.
 
@@ -349,18 +407,8 @@ def train(config: BaselineConfig) -> BaselineResult:
     if not isinstance(config, BaselineConfig):
         raise TypeError(f"config must be a BaselineConfig, got {type(config).__name__}")
     start = time.perf_counter()
-    rng = np.random.default_rng(config.seed)
-    policy = TorchPolicy.from_numpy(TwoLayerPolicy(OBS_DIM, config.n_hidden, rng))  # chapter 4's
+    rng, policy, value, vopt, gen = start_actor_critic(config, with_value=config.baseline)
     opt = torch.optim.RMSprop(policy.parameters(), lr=config.lr, alpha=config.decay, eps=config.eps)
-    value = vopt = gen = None
-    if config.baseline:
-        torch.manual_seed(config.seed)  # V's weights come from torch's generator, not from rng
-        value = ValueNet(OBS_DIM, config.value_hidden)
-        with torch.no_grad():
-            value.net[2].weight.zero_()  # V starts at 0: an unfitted V changes no weight
-            value.net[2].bias.zero_()
-        vopt = torch.optim.Adam(value.parameters(), lr=config.value_lr)
-        gen = torch.Generator().manual_seed(config.seed)  # V's minibatches: not the actions'
     env = make_cartpole(config.n_envs, config.seed)
     judge = SolvedJudge(config.seed)  # judges each update's policy on fresh episodes
     ep_ret, entropy, value_ev, value_ev_fit, ret_std, n_cut = [], [], [], [], [], []
@@ -401,20 +449,10 @@ def train(config: BaselineConfig) -> BaselineResult:
             solved = judge(lambda obs, r: sample_actions(policy, obs, r), len(ep_ret))
             if config.stop_when_solved and solved:
                 break
-    return BaselineResult(
-        ep_ret=np.array(ep_ret),
-        solved_at=judge.solved_at,
-        eval_len=np.array(judge.eval_len),
-        entropy=np.array(entropy),
-        value_ev=np.array(value_ev),
-        value_ev_fit=np.array(value_ev_fit),
-        ret_std=np.array(ret_std),
-        n_cut=np.array(n_cut),
-        seconds=time.perf_counter() - start - judge.seconds,  # judging is not training
-        policy=policy,
-        value=value,
-        config=config,
-    )
+    lists = {"ep_ret": ep_ret, "entropy": entropy, "value_ev": value_ev}
+    lists |= {"value_ev_fit": value_ev_fit, "ret_std": ret_std, "n_cut": n_cut}
+    fields = result_fields(judge, start, **lists)  # seconds: judging is not training
+    return BaselineResult(**fields, policy=policy, value=value, config=config)
 
 
 ARMS = {  # label -> the settings that differ from the base config

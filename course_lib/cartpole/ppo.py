@@ -30,12 +30,14 @@ import numpy as np
 import torch
 
 from course_lib._validate import check_gamma
-from course_lib.cartpole.actor_critic import batch_advantages, result_fields, start_actor_critic
+from course_lib.cartpole.actor_critic import batch_advantages
 from course_lib.cartpole.baseline import (
     OBS_SCALE,
     ValueNet,
     cut_states,
     explained_variance,
+    result_fields,
+    start_actor_critic,
     value_of,
     value_scale,
 )
@@ -204,14 +206,12 @@ def train(config: PPOConfig) -> PPOResult:
         n_grad_steps.append(config.epochs * -(-m // config.minibatch))  # ceil(M / minibatch)
         for _ in range(config.epochs):
             for idx in torch.randperm(m, generator=gen).split(config.minibatch):
+                dist = policy.dist(x[idx])
                 loss = clipped_surrogate(
-                    policy.dist(x[idx]).log_prob(act[idx]),
-                    logp_old[idx],
-                    adv_t[idx],
-                    config.clip_eps,
+                    dist.log_prob(act[idx]), logp_old[idx], adv_t[idx], config.clip_eps
                 )
                 if config.ent_coef > 0:
-                    loss = loss - config.ent_coef * policy.dist(x[idx]).entropy().mean()
+                    loss = loss - config.ent_coef * dist.entropy().mean()
                 opt.zero_grad()
                 loss.backward()
                 opt.step()

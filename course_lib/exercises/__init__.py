@@ -271,9 +271,7 @@ def call_learner(fn, *args, what: str = "your function", none: str | None = None
         ...
         course_lib.exercises.Wrong: double returned None.
     """
-    need_answer(fn, what)
-    if not callable(fn):
-        raise Wrong(f"expected {what} to be a function, got {type(fn).__name__}.")
+    need_function(fn, what)
     name = getattr(fn, "__name__", "function")
     try:
         signature = inspect.signature(fn)
@@ -423,14 +421,10 @@ def compare_prediction(prediction, actual: float, *, what: str, rtol: float = 0.
     shown = f"{what} is {actual:.4g}"
     if unanswered(prediction):
         return f"{shown}. (Write your guess in the cell above first, then run this again.)"
-    if isinstance(prediction, (bool, str, bytes)):
-        return f"{shown}; your prediction {prediction!r} is not a number."
     try:
-        guess = float(np.asarray(prediction, dtype=float).item())
-    except (TypeError, ValueError):
+        guess = as_number(prediction, what)
+    except Wrong:
         return f"{shown}; your prediction {prediction!r} is not a number."
-    if not np.isfinite(guess):
-        return f"{shown}; your prediction {guess} is not a finite number."
     scale = abs(actual) if actual != 0 else 1.0
     off = abs(guess - actual) / scale
     if off <= rtol:

@@ -35,7 +35,7 @@ def check_returns_by_hand(answer):
     rew = np.array(HAND_REWARDS)
     got = ex.as_array(answer, "the four returns-to-go [G_0, G_1, G_2, G_3]", shape=(rew.size,))
     want = discounted_returns(rew, HAND_GAMMA)
-    undiscounted = np.cumsum(rew[::-1])[::-1]
+    undiscounted = discounted_returns(rew, 1.0)
     return ex.judge(
         got,
         want,

@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from course_lib import exercises as ex
+from course_lib.numpy_policy import sigmoid
 from course_lib.pg_weights import pg_weights
 from course_lib.returns import discounted_returns, returns_to_go
 
@@ -37,7 +38,7 @@ def check_advantages_by_hand(answer):
     rew, values = np.array(HAND_REW), np.array(HAND_VALUES)
     ret = discounted_returns(rew, HAND_GAMMA)
     want = ret - values
-    undiscounted = np.cumsum(rew[::-1])[::-1]
+    undiscounted = discounted_returns(rew, 1.0)
     return ex.judge(
         got,
         want,
@@ -83,7 +84,7 @@ def reference_episode_update(theta, phi, actions, alpha_theta, alpha_phi):
         G = -(n - t)  # -1 on each of the n - t steps still to go, the last one included
         adv = G - phi  # A_hat_t (Sutton & Barto's delta)
         phi = phi + alpha_phi * adv
-        p = 1.0 / (1.0 + np.exp(theta[1] - theta[0]))
+        p = sigmoid(theta[0] - theta[1])  # pi(right)
         score = np.array([a - p, p - a])  # x(a) - [p, 1 - p]
         theta = theta + alpha_theta * adv * score
     return theta, phi
@@ -233,7 +234,8 @@ def check_fixed_loss(fixed_loss):
 
 
 def _standardised(ret: np.ndarray, mask: np.ndarray, over_padding=False, ddof=0) -> np.ndarray:
-    """`ret` standardised with one mean and std, over the masked steps (or all of them)."""
+    """`ret` standardised over the masked steps, or with a learner's slips: over the padding
+    too, or with the sample std (ddof=1). Without slips it is `returns.standardize(ret, mask)`."""
     pool = ret if over_padding else ret[mask]
     return np.where(mask, (ret - pool.mean()) / pool.std(ddof=ddof), 0.0)
 

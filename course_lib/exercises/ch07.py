@@ -21,9 +21,11 @@ from course_lib.exercises import (
     close,
     diagnose,
     fmt,
+    judge,
     need_function,
     right,
 )
+from course_lib.group_baselines import grpo_advantages, leave_one_out_baseline, rloo_advantages
 from course_lib.ppo import clipped_surrogate
 
 # --- Exercise: the GAE recursion for one episode ---------------------------------------------
@@ -227,13 +229,6 @@ def check_fixed_ppo_loss(fixed_loss):
 HAND_GROUP = (1.0, 0.0, 1.0, 1.0)  # the rewards R^1 .. R^4 of one prompt's K = 4 completions
 
 
-def _rloo_by_hand() -> tuple[np.ndarray, np.ndarray]:
-    """The leave-one-out baselines and the RLOO advantages of HAND_GROUP, by brute force."""
-    rew = np.array(HAND_GROUP)
-    base = np.array([np.delete(rew, l).mean() for l in range(rew.size)])
-    return base, rew - base
-
-
 @checker
 def check_rloo_by_hand(answer):
     """`answer`: the RLOO advantages R^l - b^l of the four completions, shape (4,).
@@ -245,42 +240,46 @@ def check_rloo_by_hand(answer):
         ✘ Not yet: you subtracted the group's mean 0.75, which includes ...
     """
     got = as_array(answer, "the four RLOO advantages", shape=(4,))
-    rew = np.array(HAND_GROUP)
-    K = rew.size
-    base, want = _rloo_by_hand()
-    if close(got, want):
-        return right(
+    rew = np.array(HAND_GROUP)[None]  # (1, K): one prompt's group
+    K = rew.shape[1]
+    base = leave_one_out_baseline(rew)[0]
+    want = rloo_advantages(rew)[0]
+    mean = rew.mean()
+    slips = [
+        (
+            base,
+            "these are the baselines b^l themselves; the advantage is R^l - b^l, the reward "
+            "minus its baseline.",
+        ),
+        (
+            rew[0] - mean,
+            f"you subtracted the group's mean {mean}, which includes the completion's "
+            "own reward; RLOO's baseline is the mean of the OTHER three rewards.",
+        ),
+        (
+            grpo_advantages(rew, xi=0.0)[0],
+            "these are GRPO's standardised advantages "
+            "(R - mean) / std; RLOO subtracts the mean of the other three rewards "
+            "and does not divide.",
+        ),
+        (-want, "the sign is flipped: the advantage is R^l - b^l, not b^l - R^l."),
+        (
+            rew[0] - (rew.sum() - rew[0]) / K,
+            f"you divided the sum of the other rewards by K = {K}; "
+            f"there are K - 1 = {K - 1} others, so divide by 3.",
+        ),
+    ]
+    return judge(
+        got,
+        want,
+        correct=(
             f"the baselines are {np.round(base, 3).tolist()}, so the advantages are "
             f"{np.round(want, 3).tolist()}. They add up to 0, and they are K/(K-1) = 4/3 times "
             "R minus the group's mean 3/4: only the failed completion's score is pushed down (with "
             "shared parameters, the net change of each probability also depends on the others' "
             "steps)."
-        )
-    if close(got, base):
-        raise Wrong(
-            "these are the baselines b^l themselves; the advantage is R^l - b^l, the reward "
-            "minus its baseline."
-        )
-    mean = rew.mean()
-    if close(got, rew - mean):
-        raise Wrong(
-            f"you subtracted the group's mean {mean}, which includes the completion's own "
-            "reward; RLOO's baseline is the mean of the OTHER three rewards."
-        )
-    std = rew.std()
-    if close(got, (rew - mean) / std):
-        raise Wrong(
-            "these are GRPO's standardised advantages (R - mean) / std; RLOO subtracts the "
-            "mean of the other three rewards and does not divide."
-        )
-    if close(got, -want):
-        raise Wrong("the sign is flipped: the advantage is R^l - b^l, not b^l - R^l.")
-    if close(got, rew - (rew.sum() - rew) / K):
-        raise Wrong(
-            f"you divided the sum of the other rewards by K = {K}; there are K - 1 = {K - 1} "
-            "others, so divide by 3."
-        )
-    raise Wrong(
-        "for each completion, average the rewards of the other three (that is b^l), then "
-        "subtract it from the completion's own reward."
+        ),
+        mistakes=slips,
+        otherwise="for each completion, average the rewards of the other three (that is b^l), "
+        "then subtract it from the completion's own reward.",
     )

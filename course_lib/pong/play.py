@@ -5,7 +5,7 @@ games and animations.
 actions included) from a seeded reset, one game at a time, with the same input as training,
 x_t = prepro(frame_t) - prepro(frame_{t-1}), zero at the start. Everything that plays a game
 with trained weights goes through it: `play_game` (stop at a point or at the end, keep the
-frames), `evaluate_games`, `play_clip`, `record` and `inside.record_rally`. (The lesson's
+frames), `evaluate_games`, `play_clip`, `record` and `widgets.record_rally`. (The lesson's
 `reference.play_episode` keeps its own, dense loop: the chapter prints it.) Animations are
 encoded by one GIF writer, `plots.gif_bytes`.
 """

@@ -3,7 +3,7 @@ curve with its milestones, and the library's one GIF writer (`gif_bytes`), which
 agent playing in the page (`play.play_clip` plays the game, `play.record` writes a file).
 
 Plot helpers take `ax=None` (or `axes=None`) and return what they drew on; everything else is
-a pure function of its arguments, tested in tests/pong/test_viz.py.
+a pure function of its arguments, tested in tests/pong/test_plots.py.
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ turns a batch of games into g, and `train` repeats the two and steps RMSProp. Th
 settings are the fast trainer's (`course_lib.pong.config.TrainConfig`): lr, decay, eps, gamma,
 n_hidden, batch_episodes, and the initial weights drawn from `default_rng([seed, 0])`.
 `course_lib.pong.trainer.Trainer` computes the same update with many games at once and sparse
-frames; tests/pong/test_oracle.py checks that the two agree on the same games and weights.
+frames; tests/pong/test_trainer_oracle.py checks that the two agree on the same games and weights.
 """
 
 from __future__ import annotations

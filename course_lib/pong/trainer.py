@@ -1,7 +1,7 @@
 """The Pong policy-gradient trainer of chapter 5: the reference loop, made fast.
 
 `course_lib.pong.reference` is the lesson: one game at a time, dense NumPy. This module
-computes the same update (`tests/pong/test_oracle.py` checks `_gradient_of` against the
+computes the same update (`tests/pong/test_trainer_oracle.py` checks `_gradient_of` against the
 reference on recorded games, and fails on a wrong sign or a one-step offset) with these
 devices, each measured in alternating benchmark rounds against the code before it when it
 was added (bench/README.md tells the story; they have not been re-measured one by one since):

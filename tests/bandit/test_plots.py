@@ -1,9 +1,5 @@
 """Tests for course_lib.bandit.plots: what is drawn, and bad input named."""
 
-import matplotlib
-
-matplotlib.use("Agg")
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest

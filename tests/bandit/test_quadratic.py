@@ -1,13 +1,10 @@
 """Tests for course_lib.bandit.quadratic: closed forms against quadrature and differences."""
 
-import doctest
-
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from course_lib.bandit import quadratic
 from course_lib.bandit.quadratic import (
     exact_gradient,
     expected_reward,
@@ -17,10 +14,6 @@ from course_lib.bandit.quadratic import (
 )
 from course_lib.finite_diff import numerical_gradient
 from course_lib.gaussian_policy import sample_actions
-
-
-def test_docstring_examples_run():
-    assert doctest.testmod(quadratic).failed == 0
 
 
 @given(st.floats(-5, 5), st.floats(-2, 1.5), st.floats(-5, 5))

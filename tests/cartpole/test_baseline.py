@@ -45,6 +45,8 @@ def test_policy_gradient_does_not_reach_v_and_v_fits_returns():
     result = train(BaselineConfig(seed=0, baseline=True, **SMALL))
     assert result.value is not None and result.value_ev.shape == (4,)
     assert np.all(np.isfinite(result.value_ev))
+    # V is fitted to the batch after the policy's step: it explains the batch better after
+    assert np.all(result.value_ev_fit >= result.value_ev)
     no_v = train(BaselineConfig(seed=0, baseline=False, **SMALL))
     assert np.all(np.isnan(no_v.value_ev)) and no_v.value is None
 

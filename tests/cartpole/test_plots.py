@@ -1,13 +1,10 @@
 """Tests for course_lib.cartpole.plots."""
 
-import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from course_lib.cartpole.plots import plot_learning_curves, plot_weights  # noqa: E402
+from course_lib.cartpole.plots import plot_learning_curves, plot_weights
 
 
 def test_learning_curves_are_full_window_moving_averages():

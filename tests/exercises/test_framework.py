@@ -45,7 +45,7 @@ def test_feedback_is_truthy_only_when_correct():
     [
         (None, "replace the ..."),
         (..., "replace the ..."),
-        ("a string", "to be a function"),
+        ("a string", "pass the function itself"),
         (lambda x: x, "should be 6, got 3.0"),
         (lambda x: 1 / 0, "ZeroDivisionError"),
         (lambda x: "six", "a number, got str"),

@@ -47,7 +47,7 @@ def test_the_loop_yields_each_step_once_and_the_game_s_end():
 
 
 def test_the_rally_is_the_clip_s_game(weights):
-    """`inside.record_rally` plays through the same loop: same seed, same actions, same frames."""
+    """`widgets.record_rally` plays through the same loop: same seed, same actions, same frames."""
     rally = record_rally(*weights, seed=2, max_steps=400)
     frames, rew = play.play_clip(*weights, seed=2, max_steps=400, until="point")
     np.testing.assert_array_equal(rally.frames, frames)

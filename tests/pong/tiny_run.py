@@ -26,21 +26,12 @@ TINY = TrainConfig(
 )
 
 
+# The same settings as command-line flags: "--n-envs 2 ..." (the CLI names are the fields').
+TINY_FIELDS = ("n_envs", "n_groups", "n_threads", "batch_episodes", "checkpoint_steps")
 TINY_FLAGS = [
-    "--n-envs",
-    "2",
-    "--n-groups",
-    "2",
-    "--n-threads",
-    "2",
-    "--batch-episodes",
-    "2",
-    "--checkpoint-steps",
-    "500",
-    "--max-episode-frames",
-    "1200",
-    "--seed",
-    "7",
+    arg
+    for name in (*TINY_FIELDS, "max_episode_frames", "seed")
+    for arg in (f"--{name.replace('_', '-')}", str(getattr(TINY, name)))
 ]
 
 
